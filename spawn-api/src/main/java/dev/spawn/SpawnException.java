@@ -1,0 +1,119 @@
+package dev.spawn;
+
+import dev.spawn.spi.Errno;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * A program could not be started. The message begins as the JDK's does,
+ * {@code Cannot run program "x" (in directory "d"): }, so code that parses ProcessBuilder's
+ * messages keeps working, then names the step, the errno and, for a failed action, the action.
+ *
+ * <p>For ENOENT the {@linkplain #getCause() cause} is a {@link NoSuchFileException} and for EACCES
+ * an {@link AccessDeniedException}, each naming the path concerned.
+ */
+public class SpawnException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Where the failure happened. */
+    public enum Stage {
+        /** Creating the template (open, permission and format checks). */
+        CREATE,
+        /** In the caller, before a child existed. */
+        BEFORE_CHILD,
+        /** In the child, running the action at {@link #actionIndex()}. */
+        ACTION,
+        /** In the child, at exec. */
+        EXEC
+    }
+
+    private final Stage stage;
+    private final int errno;
+    private final String program;
+    private final int actionIndex;
+    private final transient SpawnAction action;
+
+    /**
+     * @param stage where it failed
+     * @param errno the Linux errno
+     * @param program the program's path as the caller named it
+     * @param directory the child's working directory, or {@code null}
+     * @param step the system call or step that failed, such as {@code execveat}
+     * @param actionIndex index of the failed action in the encoded request, or -1
+     * @param action the failed action, or {@code null}
+     * @param subject the path the errno is about (the program, a redirect file, the directory)
+     */
+    public SpawnException(Stage stage, int errno, String program, String directory, String step, int actionIndex,
+            SpawnAction action, String subject) {
+        super(message(errno, program, directory, step, actionIndex, action), cause(errno, subject));
+        this.stage = stage;
+        this.errno = errno;
+        this.program = program;
+        this.actionIndex = actionIndex;
+        this.action = action;
+    }
+
+    private static String message(int errno, String program, String directory, String step, int actionIndex,
+            SpawnAction action) {
+        StringBuilder message = new StringBuilder("Cannot run program \"").append(program).append('"');
+        if (directory != null) {
+            message.append(" (in directory \"").append(directory).append("\")");
+        }
+        message.append(": ");
+        if (action != null) {
+            message.append("action #").append(actionIndex).append(' ').append(action).append(" failed: ");
+        } else if (step != null) {
+            message.append(step).append(": ");
+        }
+        return message.append(Errno.describe(errno)).toString();
+    }
+
+    private static IOException cause(int errno, String subject) {
+        if (subject == null) {
+            return null;
+        }
+        if (errno == Errno.ENOENT) {
+            return new NoSuchFileException(subject);
+        }
+        if (errno == Errno.EACCES) {
+            return new AccessDeniedException(subject);
+        }
+        return null;
+    }
+
+    /** Where it failed. */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** The Linux errno. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The errno's symbolic name, such as {@code ENOENT}. */
+    public String errnoName() {
+        return Errno.name(errno);
+    }
+
+    /** The program's path. */
+    public String program() {
+        return program;
+    }
+
+    /** The failed action's index in the child's action list, or -1. */
+    public int actionIndex() {
+        return actionIndex;
+    }
+
+    /** The failed action, or {@code null} when no action failed. */
+    public SpawnAction action() {
+        return action;
+    }
+
+    /** Whether a child existed when the failure happened (it has been reaped). */
+    public boolean inChild() {
+        return stage == Stage.ACTION || stage == Stage.EXEC;
+    }
+}

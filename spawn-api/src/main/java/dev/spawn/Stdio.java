@@ -1,0 +1,102 @@
+package dev.spawn;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where one of the child's standard streams (fd 0, 1 or 2) goes. The native backends turn each
+ * into pipes or files opened close-on-exec in the caller plus a {@code dup2} action; the
+ * ProcessBuilder backend into a {@link ProcessBuilder.Redirect}.
+ */
+public final class Stdio {
+    /** The kinds of standard stream a child can get. */
+    public enum Kind {
+        /** A pipe to the caller, read or written through the {@link Process} streams. */
+        PIPE,
+        /** The caller's own fd, unchanged. */
+        INHERIT,
+        /** {@code /dev/null}. */
+        DISCARD,
+        /** A file opened for reading (stdin only). */
+        READ_FILE,
+        /** A file created or truncated for writing (stdout, stderr). */
+        WRITE_FILE,
+        /** A file created or appended to (stdout, stderr). */
+        APPEND_FILE,
+        /** The same open file as the child's stdout (stderr only). */
+        STDOUT
+    }
+
+    private static final Stdio PIPE = new Stdio(Kind.PIPE, null);
+    private static final Stdio INHERIT = new Stdio(Kind.INHERIT, null);
+    private static final Stdio DISCARD = new Stdio(Kind.DISCARD, null);
+    private static final Stdio STDOUT = new Stdio(Kind.STDOUT, null);
+
+    private final Kind kind;
+    private final Path file;
+
+    private Stdio(Kind kind, Path file) {
+        this.kind = kind;
+        this.file = file;
+    }
+
+    /** A pipe to the caller (the default for all three streams, as with ProcessBuilder). */
+    public static Stdio pipe() {
+        return PIPE;
+    }
+
+    /** The caller's own stream. */
+    public static Stdio inherit() {
+        return INHERIT;
+    }
+
+    /** {@code /dev/null}. */
+    public static Stdio discard() {
+        return DISCARD;
+    }
+
+    /** Read from {@code file} (stdin only). */
+    public static Stdio readFrom(Path file) {
+        return new Stdio(Kind.READ_FILE, Objects.requireNonNull(file, "file"));
+    }
+
+    /** Write to {@code file}, created or truncated (stdout or stderr). */
+    public static Stdio writeTo(Path file) {
+        return new Stdio(Kind.WRITE_FILE, Objects.requireNonNull(file, "file"));
+    }
+
+    /** Append to {@code file}, created if missing (stdout or stderr). */
+    public static Stdio appendTo(Path file) {
+        return new Stdio(Kind.APPEND_FILE, Objects.requireNonNull(file, "file"));
+    }
+
+    /** stderr only: the same destination as stdout, as {@code redirectErrorStream(true)}. */
+    public static Stdio toStdout() {
+        return STDOUT;
+    }
+
+    /** What kind of stream this is. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The file of a READ_FILE, WRITE_FILE or APPEND_FILE stream, else {@code null}. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Stdio && ((Stdio) other).kind == kind && Objects.equals(((Stdio) other).file, file);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Objects.hashCode(file);
+    }
+
+    @Override
+    public String toString() {
+        return file == null ? kind.name() : kind.name() + " " + file;
+    }
+}

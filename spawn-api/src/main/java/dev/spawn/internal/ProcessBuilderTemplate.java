@@ -1,0 +1,125 @@
+package dev.spawn.internal;
+
+import dev.spawn.Backend;
+import dev.spawn.SpawnException;
+import dev.spawn.SpawnRequest;
+import dev.spawn.SpawnedProcess;
+import dev.spawn.Stdio;
+import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.Errno;
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A "template" that is only the executable's path: every spawn is a {@link ProcessBuilder#start()}.
+ * ProcessBuilder cannot set argv[0] apart from the program, so the child's argv[0] is the path.
+ */
+final class ProcessBuilderTemplate implements BackendTemplate {
+    private static final Pattern ERROR_CODE = Pattern.compile("error=(\\d+)");
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private final Path executable;
+    private volatile boolean closed;
+
+    ProcessBuilderTemplate(Path executable) {
+        this.executable = executable;
+    }
+
+    @Override
+    public Backend kind() {
+        return Backend.PROCESS_BUILDER;
+    }
+
+    @Override
+    public SpawnedProcess spawn(SpawnRequest request) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("template for " + executable + " is closed");
+        }
+        if (!request.actions().isEmpty()) {
+            throw new UnsupportedOperationException("the PROCESS_BUILDER backend cannot run action "
+                    + request.actions().get(0) + " (" + request.actions().size() + " actions requested)");
+        }
+        if (request.inheritFds()) {
+            throw new UnsupportedOperationException(
+                    "the PROCESS_BUILDER backend cannot inherit fds above 2 (inheritFds)");
+        }
+        List<String> command = new ArrayList<>(request.args());
+        command.set(0, executable.toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (request.environment() != null) {
+            Map<String, String> env = builder.environment();
+            env.clear();
+            env.putAll(request.environment());
+        }
+        if (request.directory() != null) {
+            builder.directory(request.directory().toFile());
+        }
+        builder.redirectInput(input(request.stdin()));
+        builder.redirectOutput(output(request.stdout()));
+        if (request.stderr().kind() == Stdio.Kind.STDOUT) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(output(request.stderr()));
+        }
+        try {
+            return new JdkSpawnedProcess(builder.start());
+        } catch (IOException e) {
+            throw translate(e, request);
+        }
+    }
+
+    private static Redirect input(Stdio stdio) {
+        switch (stdio.kind()) {
+            case PIPE:
+                return Redirect.PIPE;
+            case INHERIT:
+                return Redirect.INHERIT;
+            case DISCARD:
+                return Redirect.from(DEV_NULL);
+            case READ_FILE:
+                return Redirect.from(stdio.file().toFile());
+            default:
+                throw new IllegalArgumentException("stdin cannot be " + stdio);
+        }
+    }
+
+    private static Redirect output(Stdio stdio) {
+        switch (stdio.kind()) {
+            case PIPE:
+                return Redirect.PIPE;
+            case INHERIT:
+                return Redirect.INHERIT;
+            case DISCARD:
+                return Redirect.DISCARD;
+            case WRITE_FILE:
+                return Redirect.to(stdio.file().toFile());
+            case APPEND_FILE:
+                return Redirect.appendTo(stdio.file().toFile());
+            default:
+                throw new IllegalArgumentException("an output cannot be " + stdio);
+        }
+    }
+
+    /** ProcessBuilder says "error=2, ..." in its message; keep the errno, the cause and the text. */
+    private SpawnException translate(IOException e, SpawnRequest request) {
+        Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
+        int errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
+        String directory = request.directory() == null ? null : request.directory().toString();
+        SpawnException translated = new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno,
+                executable.toString(), directory, "ProcessBuilder.start", -1, null, executable.toString());
+        translated.addSuppressed(e);
+        return translated;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

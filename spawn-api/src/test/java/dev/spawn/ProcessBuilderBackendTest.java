@@ -1,0 +1,76 @@
+package dev.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessBuilderBackendTest {
+    private final Spawner spawner = Spawner.using(Backend.PROCESS_BUILDER);
+
+    @Test
+    void runsWithExplicitEnvironmentDirectoryAndPipes(@TempDir Path dir) throws Exception {
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            SpawnedProcess process = sh.spawn(SpawnRequest.builder("sh", "-c", "echo \"$GREETING\"; pwd; echo oops >&2; exit 3")
+                    .environment(Map.of("GREETING", "héllo"))
+                    .directory(dir)
+                    .build());
+            assertEquals(Backend.PROCESS_BUILDER, process.backend());
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(3, process.waitFor());
+            assertEquals("héllo\n" + dir.toRealPath() + "\n", out);
+            assertEquals("oops\n", err);
+        }
+    }
+
+    @Test
+    void mergedStderrAndFiles(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("in.txt"), "from file\n");
+        Path out = dir.resolve("out.txt");
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            SpawnedProcess process = sh.spawn(SpawnRequest.builder("sh", "-c", "cat; echo err >&2")
+                    .stdin(Stdio.readFrom(in)).stdout(Stdio.appendTo(out)).stderr(Stdio.toStdout()).build());
+            assertEquals(0, process.waitFor());
+            assertEquals("from file\nerr\n", Files.readString(out));
+        }
+    }
+
+    @Test
+    void actionsAreUnsupportedAndNamed() throws IOException {
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh").action(SpawnAction.dup2(1, 5)).build()));
+            assertTrue(e.getMessage().contains("dup2(1, 5)"), e.getMessage());
+            assertThrows(UnsupportedOperationException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh").inheritFds(true).build()));
+        }
+    }
+
+    @Test
+    void createErrorsAreTyped(@TempDir Path dir) throws IOException {
+        assertThrows(NoSuchFileException.class, () -> spawner.template(dir.resolve("missing")));
+        assertThrows(AccessDeniedException.class, () -> spawner.template(dir));
+        Path plain = Files.writeString(dir.resolve("plain"), "data");
+        assertThrows(AccessDeniedException.class, () -> spawner.template(plain));
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsASpawnExceptionWithTheErrno(@TempDir Path dir) throws IOException {
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            SpawnException e = assertThrows(SpawnException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh").directory(dir.resolve("gone")).build()));
+            assertEquals("ENOENT", e.errnoName());
+            assertTrue(e.getMessage().startsWith("Cannot run program \"/bin/sh\" (in directory \""), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpawnRequestTest {
+
+    @Test
+    void defaultsAreProcessBuilders() {
+        SpawnRequest request = SpawnRequest.builder("rg", "-n").build();
+        assertEquals(List.of("rg", "-n"), request.args());
+        assertNull(request.environment());
+        assertNull(request.directory());
+        assertEquals(Stdio.pipe(), request.stdin());
+        assertEquals(Stdio.pipe(), request.stdout());
+        assertEquals(Stdio.pipe(), request.stderr());
+        assertTrue(request.actions().isEmpty());
+    }
+
+    @Test
+    void badInputIsRejectedWithTheValueNamed() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder().build())
+                .getMessage().contains("argv is empty"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a", "b\0c"))
+                .getMessage().contains("argv[1]"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SpawnRequest.builder("a").environment(Map.of("A=B", "c"))).getMessage().contains("A=B"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SpawnRequest.builder("a").environment(Map.of("A", "x\0"))).getMessage().contains("NUL"));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").environment(Map.of("", "x")));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stdin(Stdio.writeTo(Path.of("/x"))));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stdout(Stdio.toStdout()));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stderr(Stdio.readFrom(Path.of("/x"))));
+        assertThrows(NullPointerException.class, () -> SpawnRequest.builder("a", null));
+    }
+
+    @Test
+    void atMost256Actions() {
+        List<SpawnAction> actions = new ArrayList<>(Collections.nCopies(256, SpawnAction.close(3)));
+        assertEquals(256, SpawnRequest.builder("a").actions(actions).build().actions().size());
+        actions.add(SpawnAction.close(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SpawnRequest.builder("a").actions(actions));
+        assertTrue(e.getMessage().contains("257 actions"), e.getMessage());
+    }
+
+    @Test
+    void requestsAreImmutableCopies() {
+        List<String> args = new ArrayList<>(List.of("a", "b"));
+        SpawnRequest.Builder builder = SpawnRequest.builder().args(args);
+        SpawnRequest first = builder.build();
+        args.set(1, "changed");
+        builder.args("x");
+        assertEquals(List.of("a", "b"), first.args());
+        assertThrows(UnsupportedOperationException.class, () -> first.args().add("c"));
+        SpawnRequest copy = first.toBuilder().action(SpawnAction.close(5)).build();
+        assertEquals(List.of("a", "b"), copy.args());
+        assertEquals(1, copy.actions().size());
+        assertTrue(first.actions().isEmpty());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.spi.Errno;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The backend rules of DESIGN.md, on backends whose failures are scripted. */
+class SpawnTemplateChainTest {
+    private static final Path TOOL = Path.of("/usr/bin/tool");
+
+    private final FakeBackend kernel = new FakeBackend(Backend.KERNEL_TEMPLATE);
+    private final FakeBackend userspace = new FakeBackend(Backend.USERSPACE);
+    private final Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+
+    @Test
+    void enoexecAtCreateMovesThatTemplateToTheNextBackend() throws IOException {
+        kernel.createErrnos.add(Errno.ENOEXEC);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            assertEquals(Backend.USERSPACE, template.backend());
+            assertEquals(Backend.USERSPACE, template.spawn("tool").backend());
+        }
+        assertEquals(Map.of("KERNEL_TEMPLATE->USERSPACE (ENOEXEC)", 1L), spawner.stats().fallbacks());
+        assertEquals(1L, spawner.stats().spawns(Backend.USERSPACE));
+    }
+
+    @Test
+    void estaleAtSpawnRecreatesOnTheSameBackendAndRetries() throws IOException {
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
+            assertEquals(2, kernel.made.size());
+            assertTrue(kernel.made.get(0).closed, "the stale template was not closed");
+            assertEquals(1, kernel.made.get(1).spawns);
+        }
+        assertEquals(1L, spawner.stats().recreated());
+        assertEquals(0L, spawner.stats().totalFallbacks());
+    }
+
+    @Test
+    void eaccesAtSpawnIsTreatedAsStale() throws IOException {
+        kernel.spawnErrnos.add(Errno.EACCES);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
+        }
+        assertEquals(1L, spawner.stats().recreated());
+    }
+
+    @Test
+    void aRecreateThatFailsFallsBackToTheNextBackend() throws IOException {
+        kernel.createErrnos.add(0);
+        kernel.createErrnos.add(Errno.ESTALE);
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            assertEquals(Backend.USERSPACE, template.spawn("tool").backend());
+            assertEquals(Backend.USERSPACE, template.backend());
+            assertEquals(Backend.USERSPACE, template.spawn("tool").backend());
+        }
+        assertEquals(Map.of("KERNEL_TEMPLATE->USERSPACE (ESTALE)", 1L), spawner.stats().fallbacks());
+        assertEquals(2L, spawner.stats().spawns(Backend.USERSPACE));
+    }
+
+    @Test
+    void aFailureInTheChildIsNeverRetried() throws IOException {
+        kernel.spawnStage = SpawnException.Stage.EXEC;
+        kernel.spawnErrnos.add(Errno.EACCES);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            SpawnException e = assertThrows(SpawnException.class, () -> template.spawn("tool"));
+            assertEquals("EACCES", e.errnoName());
+            assertTrue(e.inChild());
+        }
+        assertEquals(1, kernel.made.size());
+        assertEquals(0L, spawner.stats().recreated());
+    }
+
+    @Test
+    void otherCreateErrorsAreTheCallersAndAreThrown() {
+        kernel.createErrnos.add(Errno.ENAMETOOLONG);
+        SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(TOOL));
+        assertEquals(Errno.ENAMETOOLONG, e.errno());
+        assertTrue(userspace.made.isEmpty());
+    }
+
+    @Test
+    void enoexecOnTheLastBackendIsThrown() {
+        kernel.createErrnos.add(Errno.ENOEXEC);
+        userspace.createErrnos.add(Errno.ENOEXEC);
+        SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(TOOL));
+        assertEquals("ENOEXEC", e.errnoName());
+        assertTrue(e.getMessage().startsWith("Cannot run program \"/usr/bin/tool\": create: ENOEXEC"), e.getMessage());
+    }
+
+    @Test
+    void aClosedTemplateRefusesToSpawn() throws IOException {
+        SpawnTemplate template = spawner.template(TOOL);
+        template.close();
+        template.close();
+        assertTrue(kernel.made.get(0).closed);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> template.spawn("tool"));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void relativeAndNulPathsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> spawner.template(Path.of("bin/tool")));
+        assertThrows(IllegalArgumentException.class, () -> spawner.template(-1));
+        assertTrue(kernel.made.isEmpty());
+    }
+
+    @Test
+    void aForcedUnavailableBackendSaysWhy() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Spawner.using(Backend.KERNEL_TEMPLATE));
+        assertTrue(e.getMessage().contains("KERNEL_TEMPLATE is unavailable"), e.getMessage());
+    }
+
+    @Test
+    void theProcessBuilderBackendIsAlwaysLast() {
+        Spawner chain = Spawner.of(Backend.values());
+        assertEquals(Backend.PROCESS_BUILDER, chain.backends().get(chain.backends().size() - 1));
+        assertFalse(chain.unavailableBackends().containsKey(Backend.PROCESS_BUILDER));
+        assertSame(Backend.PROCESS_BUILDER, Spawner.using(Backend.PROCESS_BUILDER).preferredBackend());
+    }
+}
