@@ -1,0 +1,159 @@
+/*
+ * libspawn: the native shim behind dev.spawn (Java, through JNA direct mapping).
+ *
+ * Contract for every entry point: it returns a value >= 0 on success or
+ * -errno on failure. errno is never read across the JNA boundary. Only
+ * primitives, flat arrays and NUL-terminated byte strings cross it, so one
+ * spawn is one native call whatever the number of actions.
+ *
+ * Flat encodings shared with Java (dev.spawn.linux.NativeSpawn):
+ *  - strings: "argv/envp" are `count` NUL-terminated strings packed back to
+ *    back in one buffer.
+ *  - actions: SPAWN_ACTION_WORDS int64 words per action:
+ *      [0] type   (SPAWN_TEMPLATE_ACTION_*)
+ *      [1] flags  (u32)
+ *      [2] fd     (s32)
+ *      [3] newfd  (s32)
+ *      [4] OPEN: byte offset of the NUL-terminated path in `strings`;
+ *          SIGMASK/SIGDEFAULT: the 64-bit kernel sigset (signal n = bit n-1)
+ *      [5] OPEN: open_how.flags   [6] OPEN: open_how.mode
+ *      [7] OPEN: open_how.resolve
+ *    Words that an action type does not use must be 0.
+ *  - result: int32 out[SPAWN_RESULT_WORDS] = { pid, pidfd, failed action
+ *    index (-1: the exec itself), errno of the failure in the child }.
+ */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <stdint.h>
+
+#define SPAWN_EXPORT __attribute__((visibility("default")))
+
+#define SPAWN_ACTION_WORDS 8
+#define SPAWN_MAX_ACTIONS 256
+#define SPAWN_RESULT_WORDS 4
+#define SPAWN_IDENTITY_WORDS 10
+
+/* spawn flags (both backends) */
+#define SPAWN_FLAG_INHERIT_FDS 0x1
+/* userspace only: exec by path (scripts) instead of execveat on the held fd */
+#define SPAWN_FLAG_EXEC_BY_PATH 0x2
+
+/* spawn_user_create: what it found out about the executable */
+#define SPAWN_KIND_ELF 0
+#define SPAWN_KIND_SCRIPT 1
+#define SPAWN_KIND_OTHER 2
+
+/* spawn_wait: wait flags and results */
+#define SPAWN_WAIT_NOHANG 0x1
+#define SPAWN_EXITED 1
+#define SPAWN_SIGNALED 2
+
+/*
+ * Decodes `nactions` flat actions into the kernel's structs, checking each
+ * exactly as spawn_template_spawn() does. Exposed so Java and the C tests can
+ * validate without spawning. Returns 0, -EINVAL (with *bad_index set) or
+ * -E2BIG (*bad_index = -1; bad_index may be NULL). Like the kernel, it
+ * accepts DUP2 with fd == newfd and O_CLOEXEC: that fails in the child
+ * (EINVAL), not here.
+ */
+SPAWN_EXPORT int spawn_actions_check(const int64_t *actions, int32_t nactions,
+				     const char *strings, int32_t strings_len,
+				     int32_t *bad_index);
+
+/* ---- kernel templates (RFC syscalls; numbers are parameters) ---- */
+
+/*
+ * Proves the kernel path: creates a template for `elf_path` (an absolute path
+ * to an ELF executable) and checks that /proc/self/fd/N reads
+ * "anon_inode:spawn_template". Returns 0 when proven, -ENOSYS when the
+ * syscall is missing, -EPROTO when the call succeeded but did not create a
+ * spawn template, or the create errno. After -EPROTO the returned value is
+ * not closed: it is not proven to be an fd we own.
+ */
+SPAWN_EXPORT int spawn_kernel_probe(int64_t nr_create, const char *elf_path);
+
+/* Exactly one of `path` (absolute) or `execfd` (>= 0) is given. Returns a
+ * CLOEXEC template fd. */
+SPAWN_EXPORT int spawn_kernel_create(int64_t nr_create, const char *path,
+				     int32_t execfd);
+
+/* Spawns from a template: fills out[0..1] (pid, pidfd) and returns 0.
+ * Failures after the child exists only show in its exit status (127, 126,
+ * 1). SPAWN_FLAG_EXEC_BY_PATH is -EINVAL here. */
+SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
+				    int32_t flags, const char *argv,
+				    int32_t argc, const char *envp,
+				    int32_t envc, const int64_t *actions,
+				    int32_t nactions, const char *strings,
+				    int32_t strings_len, int32_t *out);
+
+/* ---- userspace templates (clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD)) ---- */
+
+/*
+ * Opens `path` (absolute) or `execfd` (>= 0, then `path` is NULL) as an
+ * O_PATH|O_CLOEXEC fd, checks it is a regular file on an exec mount that the
+ * caller may execute (else -EACCES), records its identity in
+ * identity[SPAWN_IDENTITY_WORDS] = { dev, ino, size, mode, uid, gid,
+ * ctime_sec, ctime_nsec, mtime_sec, mtime_nsec } and its SPAWN_KIND_* in
+ * *kind. Returns the held fd.
+ */
+SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
+				   int64_t *identity, int32_t *kind);
+
+/*
+ * -ESTALE unless `path` (when not NULL) and `held_fd` both still match
+ * `identity` and are still executable, as the kernel checks before a spawn.
+ * A held_fd that is not open at all is -EBADF (a caller bug, not a stale
+ * file).
+ */
+SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
+				  const int64_t *identity);
+
+/*
+ * Checks identity (spawn_user_check), then clones a child that resets caught
+ * signals to SIG_DFL, restores the caller's signal mask, runs the actions,
+ * marks every fd above 2 close-on-exec unless SPAWN_FLAG_INHERIT_FDS, and
+ * execs. Fills out[0..1] and returns 0; when the child failed before exec
+ * it has been reaped, out[1] is -1, out[2..3] say where and why (index
+ * nactions: the implicit close of fds above 2), and the call returns -errno.
+ * The child's exit status mirrors the kernel's (127, 126, 1).
+ */
+SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
+				  const int64_t *identity, int32_t flags,
+				  const char *argv, int32_t argc,
+				  const char *envp, int32_t envc,
+				  const int64_t *actions, int32_t nactions,
+				  const char *strings, int32_t strings_len,
+				  int32_t *out);
+
+/* ---- processes, fds and the reaper ---- */
+
+/* waitid(P_PIDFD). out[0] = SPAWN_EXITED or SPAWN_SIGNALED, out[1] = status
+ * or signal. With SPAWN_WAIT_NOHANG returns 0 and out[0] = 0 when still
+ * running. Returns 1 when a status was collected. */
+SPAWN_EXPORT int spawn_wait(int32_t pidfd, int32_t flags, int32_t *out);
+SPAWN_EXPORT int spawn_signal(int32_t pidfd, int32_t sig);
+/* pidfd_open(pid, 0), for tests and handles. */
+SPAWN_EXPORT int spawn_pidfd_open(int32_t pid);
+
+/* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. */
+SPAWN_EXPORT int spawn_pipe(int32_t *fds);
+/* open(path, flags | O_CLOEXEC, mode). */
+SPAWN_EXPORT int spawn_open(const char *path, int32_t flags, int32_t mode);
+SPAWN_EXPORT int spawn_close(int32_t fd);
+/* read/write, retried on EINTR; returns bytes moved (0 = EOF for read). */
+SPAWN_EXPORT int64_t spawn_read(int32_t fd, void *buf, int64_t len);
+SPAWN_EXPORT int64_t spawn_write(int32_t fd, const void *buf, int64_t len);
+
+/* epoll for the reaper thread: level-triggered EPOLLIN with a 64-bit token. */
+SPAWN_EXPORT int spawn_epoll_create(void);
+SPAWN_EXPORT int spawn_epoll_add(int32_t epfd, int32_t fd, int64_t token);
+SPAWN_EXPORT int spawn_epoll_del(int32_t epfd, int32_t fd);
+/* Returns the number of tokens written (EINTR returns 0). */
+SPAWN_EXPORT int spawn_epoll_wait(int32_t epfd, int64_t *tokens, int32_t max,
+				  int32_t timeout_ms);
+/* eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) to wake the reaper; write 1 to it. */
+SPAWN_EXPORT int spawn_eventfd(void);
+
+#endif

@@ -1,0 +1,1343 @@
+/*
+ * Tests of libspawn: the UAPI layout, the action validator, the kernel
+ * entry points (ENOSYS on a stock kernel, real spawns on the RFC kernel) and
+ * the userspace spawn for real, with spawn-probe as the child so each test
+ * checks what the child really saw.
+ *
+ * Usage: test_spawn /path/to/spawn-probe
+ *
+ * Every test must leave no child and no new fd behind; test_after_each()
+ * checks both.
+ */
+#define _GNU_SOURCE
+#include "spawn.h"
+#include "uapi.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void test_after_each(void);
+#include "harness.h"
+
+#define NR_CREATE 472
+#define NR_SPAWN 473
+#define SIGBIT(s) (1ULL << ((s) - 1))
+
+static char probe_path[PATH_MAX];
+static char tmpdir[PATH_MAX];
+static int fds_before;
+
+/* ------------------------------------------------------------------ */
+/* Fixtures                                                            */
+/* ------------------------------------------------------------------ */
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the dir's own fd */
+}
+
+static void test_after_each(void)
+{
+	int st;
+	pid_t p = waitpid(-1, &st, WNOHANG);
+
+	CHECK_AT(p == -1 && errno == ECHILD, "a child was left behind (%d)",
+		 (int)p);
+	CHECK_AT(count_fds() == fds_before, "fds leaked: %d before, %d after",
+		 fds_before, count_fds());
+	fds_before = count_fds();
+}
+
+static void write_file(const char *path, const char *content, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, content, strlen(content)) < 0) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+	chmod(path, mode);
+}
+
+static const char *tmp_path(char *buf, const char *name)
+{
+	if (snprintf(buf, PATH_MAX, "%s/%s", tmpdir, name) >= PATH_MAX)
+		abort();
+	return buf;
+}
+
+/* Flat actions as Java builds them. */
+struct acts {
+	int64_t w[(SPAWN_MAX_ACTIONS + 2) * SPAWN_ACTION_WORDS];
+	int32_t n;
+	char strings[4096];
+	int32_t slen;
+};
+
+static void acts_init(struct acts *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+static int64_t *act_raw(struct acts *a, int64_t type, int64_t flags,
+			int64_t fd, int64_t newfd)
+{
+	int64_t *w = a->w + (size_t)a->n++ * SPAWN_ACTION_WORDS;
+
+	memset(w, 0, SPAWN_ACTION_WORDS * sizeof(*w));
+	w[0] = type;
+	w[1] = flags;
+	w[2] = fd;
+	w[3] = newfd;
+	return w;
+}
+
+static int64_t add_string(struct acts *a, const char *s)
+{
+	int64_t off = a->slen;
+
+	memcpy(a->strings + off, s, strlen(s) + 1);
+	a->slen += (int32_t)strlen(s) + 1;
+	return off;
+}
+
+static void act_close(struct acts *a, int fd)
+{
+	act_raw(a, SPAWN_TEMPLATE_ACTION_CLOSE, 0, fd, 0);
+}
+
+static void act_dup2(struct acts *a, int fd, int newfd, int flags)
+{
+	act_raw(a, SPAWN_TEMPLATE_ACTION_DUP2, flags, fd, newfd);
+}
+
+static void act_fchdir(struct acts *a, int fd)
+{
+	act_raw(a, SPAWN_TEMPLATE_ACTION_FCHDIR, 0, fd, 0);
+}
+
+static void act_open(struct acts *a, int dirfd, const char *path, int newfd,
+		     int64_t oflags, int64_t mode)
+{
+	int64_t off = add_string(a, path);
+	int64_t *w = act_raw(a, SPAWN_TEMPLATE_ACTION_OPEN, 0, dirfd, newfd);
+
+	w[4] = off;
+	w[5] = oflags;
+	w[6] = mode;
+}
+
+static void act_close_range(struct acts *a, int lo, int hi, int flags)
+{
+	act_raw(a, SPAWN_TEMPLATE_ACTION_CLOSE_RANGE, flags, lo, hi);
+}
+
+static void act_sig(struct acts *a, int type, uint64_t mask)
+{
+	act_raw(a, type, 0, 0, 0)[4] = (int64_t)mask;
+}
+
+static int check_acts(const struct acts *a, int32_t *bad)
+{
+	return spawn_actions_check(a->w, a->n, a->strings, a->slen, bad);
+}
+
+/* A template: kernel (template fd) or userspace (held fd + identity). */
+struct tmpl {
+	bool kernel;
+	int fd;
+	const char *path;
+	int64_t id[SPAWN_IDENTITY_WORDS];
+	int32_t kind;
+};
+
+static bool kernel_available;
+
+static int tmpl_open(struct tmpl *t, bool kernel, const char *path)
+{
+	memset(t, 0, sizeof(*t));
+	t->kernel = kernel;
+	t->path = path;
+	t->fd = kernel ? spawn_kernel_create(NR_CREATE, path, -1)
+		       : spawn_user_create(path, -1, t->id, &t->kind);
+	return t->fd;
+}
+
+static void tmpl_close(struct tmpl *t)
+{
+	if (t->fd >= 0)
+		spawn_close(t->fd);
+	t->fd = -1;
+}
+
+struct result {
+	int rc;
+	int32_t out[SPAWN_RESULT_WORDS];
+	int how;  /* SPAWN_EXITED / SPAWN_SIGNALED, 0 when no child ran */
+	int code; /* exit status or signal */
+	char text[8192];
+};
+
+static const char default_env[] = "PATH=/usr/bin:/bin\0SPAWN_TEST=1\0";
+
+/* Packs a NULL-terminated list into NUL-separated strings. */
+static int pack(char *buf, size_t cap, const char *const *list)
+{
+	size_t off = 0;
+	int n = 0;
+
+	for (; list[n]; n++) {
+		size_t len = strlen(list[n]) + 1;
+		if (off + len > cap)
+			abort();
+		memcpy(buf + off, list[n], len);
+		off += len;
+	}
+	return n;
+}
+
+static void read_all(int fd, char *buf, size_t cap)
+{
+	size_t off = 0;
+	int64_t n;
+
+	while (off + 1 < cap &&
+	       (n = spawn_read(fd, buf + off, (int64_t)(cap - 1 - off))) > 0)
+		off += (size_t)n;
+	buf[off] = '\0';
+}
+
+/*
+ * Spawns argv from t with `user` actions after a DUP2 of a pipe onto
+ * stdout (so user action i has index i + 1), collects stdout and reaps.
+ */
+static void run_argv(const struct tmpl *t, int flags, const struct acts *user,
+		     const char *const *argv, const char *env, int envc,
+		     struct result *r)
+{
+	struct acts all;
+	char packed[4096];
+	int32_t p[2];
+	int argc = pack(packed, sizeof(packed), argv);
+
+	memset(r, 0, sizeof(*r));
+	if (spawn_pipe(p)) {
+		r->rc = -EPIPE;
+		return;
+	}
+	acts_init(&all);
+	act_dup2(&all, p[1], 1, 0);
+	if (user) {
+		memcpy(all.w + SPAWN_ACTION_WORDS, user->w,
+		       (size_t)user->n * SPAWN_ACTION_WORDS * sizeof(int64_t));
+		all.n += user->n;
+		memcpy(all.strings, user->strings, sizeof(all.strings));
+		all.slen = user->slen;
+	}
+	if (t->kernel)
+		r->rc = spawn_kernel_spawn(NR_SPAWN, t->fd, flags, packed, argc,
+					   env, envc, all.w, all.n,
+					   all.strings, all.slen, r->out);
+	else
+		r->rc = spawn_user_spawn(t->fd, t->path, t->id, flags, packed,
+					 argc, env, envc, all.w, all.n,
+					 all.strings, all.slen, r->out);
+	spawn_close(p[1]);
+	read_all(p[0], r->text, sizeof(r->text));
+	spawn_close(p[0]);
+	if (r->rc == 0) {
+		int32_t st[2];
+		if (spawn_wait(r->out[1], 0, st) == 1) {
+			r->how = st[0];
+			r->code = st[1];
+		}
+		spawn_close(r->out[1]);
+	}
+}
+
+/* run_argv for the probe: run_probe(t, flags, acts, r, "mode", args..., NULL) */
+static void run_probe(const struct tmpl *t, int flags, const struct acts *a,
+		      struct result *r, ...)
+{
+	const char *argv[16] = { probe_path };
+	int n = 1;
+	va_list ap;
+
+	va_start(ap, r);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	run_argv(t, flags, a, argv, default_env, 2, r);
+}
+
+static void check_exited(const struct result *r, int code)
+{
+	CHECK_INT(r->rc, 0);
+	CHECK_INT(r->how, SPAWN_EXITED);
+	CHECK_INT(r->code, code);
+}
+
+/* A child that failed before exec: the userspace path reports where and
+ * why; the kernel path can only show the RFC's exit status. */
+static void check_failed(const struct tmpl *t, const struct result *r,
+			 int index, int err)
+{
+	if (t->kernel) {
+		check_exited(r, err == ENOENT ? 127 :
+				err == EACCES || err == ENOEXEC ? 126 : 1);
+		return;
+	}
+	CHECK_INT(r->rc, -err);
+	CHECK_INT(r->out[2], index);
+	CHECK_INT(r->out[3], err);
+	CHECK_INT(r->out[1], -1);
+	CHECK_INT(r->how, 0);
+}
+
+static bool backend_open(struct tmpl *t, int kernel)
+{
+	int fd;
+
+	if (kernel && !kernel_available)
+		return false;
+	fd = tmpl_open(t, kernel, probe_path);
+	CHECK_AT(fd >= 0, "%s template: %d", kernel ? "kernel" : "user", fd);
+	return fd >= 0;
+}
+
+/* Runs the body once per available backend with a probe template t. */
+#define FOR_EACH_BACKEND(t)                                                   \
+	for (int k_ = 0; k_ < 2; k_++)                                        \
+		for (struct tmpl t##_storage, *t = &t##_storage;              \
+		     t && backend_open(t, k_); tmpl_close(t), t = NULL)
+
+/* ------------------------------------------------------------------ */
+/* Layout and validation                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_uapi_layout(void)
+{
+	static const struct {
+		const char *name;
+		size_t actual, expected;
+	} rows[] = {
+#define ROW(a, e) { #a, a, e }
+		ROW(sizeof(struct spawn_template_action), 24),
+		ROW(offsetof(struct spawn_template_action, arg), 16),
+		ROW(sizeof(struct spawn_open_how), 24),
+		ROW(sizeof(struct spawn_template_open), 32),
+		ROW(offsetof(struct spawn_template_open, how), 8),
+		ROW(sizeof(struct spawn_template_sigset), 16),
+		ROW(sizeof(struct spawn_template_create_args), 72),
+		ROW(offsetof(struct spawn_template_create_args, filename), 16),
+		ROW(offsetof(struct spawn_template_create_args, reserved), 40),
+		ROW(sizeof(struct spawn_template_spawn_args), 80),
+		ROW(offsetof(struct spawn_template_spawn_args, actions_len), 40),
+		ROW(offsetof(struct spawn_template_spawn_args, reserved), 48),
+#undef ROW
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECK_AT(rows[i].actual == rows[i].expected, "%s is %zu, not %zu",
+			 rows[i].name, rows[i].actual, rows[i].expected);
+}
+
+static void test_check_accepts_every_type(void)
+{
+	struct acts a;
+	int32_t bad = 99;
+
+	acts_init(&a);
+	act_close(&a, 0);
+	act_dup2(&a, 1, 2, 0);
+	act_dup2(&a, 1, 2, O_CLOEXEC);
+	act_dup2(&a, 3, 3, O_CLOEXEC); /* rejected only in the child */
+	act_fchdir(&a, 5);
+	act_open(&a, AT_FDCWD, "/dev/null", 0, O_RDONLY, 0);
+	act_open(&a, 7, "rel", 9, O_WRONLY | O_CREAT, 0644);
+	act_close_range(&a, 3, -1, 0);
+	act_close_range(&a, 3, 3, SPAWN_CLOSE_RANGE_CLOEXEC |
+					  SPAWN_CLOSE_RANGE_UNSHARE);
+	act_sig(&a, SPAWN_TEMPLATE_ACTION_SIGMASK, ~0ULL);
+	act_sig(&a, SPAWN_TEMPLATE_ACTION_SIGDEFAULT, 0);
+	CHECK_INT(check_acts(&a, &bad), 0);
+	CHECK_INT(bad, -1);
+	CHECK_INT(spawn_actions_check(NULL, 0, NULL, 0, &bad), 0);
+	CHECK_INT(spawn_actions_check(NULL, 0, NULL, 0, NULL), 0);
+}
+
+/* One malformed action after two good ones: EINVAL at index 2. */
+static void expect_invalid(const char *what, const int64_t w[8])
+{
+	struct acts a;
+	int32_t bad = 99;
+	int r;
+
+	acts_init(&a);
+	add_string(&a, "x"); /* "x\0y": offset 2 is not NUL-terminated */
+	a.strings[2] = 'y';
+	a.slen = 3;
+	act_close(&a, 1);
+	act_dup2(&a, 1, 2, 0);
+	memcpy(act_raw(&a, 0, 0, 0, 0), w, 8 * sizeof(*w));
+	r = check_acts(&a, &bad);
+	CHECK_AT(r == -EINVAL && bad == 2, "%s: r=%d bad=%d", what, r,
+		 (int)bad);
+}
+
+static void test_check_rejects_what_the_kernel_rejects(void)
+{
+	enum { CL, DUP, FCH, OPEN, CR, MASK, DFL };
+	static const struct {
+		const char *what;
+		int64_t w[8];
+	} bad[] = {
+		{ "close fd<0", { CL, 0, -1, 0 } },
+		{ "close flags", { CL, 1, 3, 0 } },
+		{ "close newfd", { CL, 0, 3, 4 } },
+		{ "close arg", { CL, 0, 3, 0, 1 } },
+		{ "close word7", { CL, 0, 3, 0, 0, 0, 0, 1 } },
+		{ "dup2 fd<0", { DUP, 0, -1, 1 } },
+		{ "dup2 newfd<0", { DUP, 0, 1, -1 } },
+		{ "dup2 flags", { DUP, O_NONBLOCK, 1, 2 } },
+		{ "dup2 arg", { DUP, 0, 1, 2, 1 } },
+		{ "fchdir fd<0", { FCH, 0, -1, 0 } },
+		{ "fchdir newfd", { FCH, 0, 3, 1 } },
+		{ "fchdir flags", { FCH, 1, 3, 0 } },
+		{ "open dirfd<AT_FDCWD", { OPEN, 0, AT_FDCWD - 1, 0, 0 } },
+		{ "open newfd<0", { OPEN, 0, AT_FDCWD, -1, 0 } },
+		{ "open flags", { OPEN, 1, AT_FDCWD, 0, 0 } },
+		{ "open path<0", { OPEN, 0, AT_FDCWD, 0, -1 } },
+		{ "open path=len", { OPEN, 0, AT_FDCWD, 0, 3 } },
+		{ "open path unterminated", { OPEN, 0, AT_FDCWD, 0, 2 } },
+		{ "close_range fd<0", { CR, 0, -1, 5 } },
+		{ "close_range newfd<-1", { CR, 0, 3, -2 } },
+		{ "close_range fd>newfd", { CR, 0, 5, 4 } },
+		{ "close_range flags", { CR, 1, 3, 4 } },
+		{ "close_range arg", { CR, 0, 3, 4, 1 } },
+		{ "sigmask fd", { MASK, 0, 1, 0, 1 } },
+		{ "sigmask newfd", { MASK, 0, 0, 1, 1 } },
+		{ "sigmask flags", { MASK, 1, 0, 0, 1 } },
+		{ "sigmask word5", { MASK, 0, 0, 0, 1, 1 } },
+		{ "sigdefault fd", { DFL, 0, 1, 0, 1 } },
+		{ "sigdefault word7", { DFL, 0, 0, 0, 1, 0, 0, 1 } },
+		{ "type 7", { 7 } },
+		{ "type -1", { -1 } },
+		{ "type 2^32", { 1LL << 32 } },
+		{ "fd beyond s32", { CL, 0, 1LL << 31, 0 } },
+		{ "flags beyond u32", { DUP, 1LL << 32, 1, 2 } },
+		{ "flags negative", { DUP, -1, 1, 2 } },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_invalid(bad[i].what, bad[i].w);
+}
+
+static void test_check_open_path_bounds(void)
+{
+	struct acts a;
+	int32_t bad;
+
+	acts_init(&a);
+	act_open(&a, AT_FDCWD, "/dev/null", 0, O_RDONLY, 0);
+	CHECK_INT(check_acts(&a, &bad), 0);
+	/* the terminating NUL must be inside strings_len */
+	CHECK_INT(spawn_actions_check(a.w, a.n, a.strings, a.slen - 1, &bad),
+		  -EINVAL);
+	CHECK_INT(bad, 0);
+	CHECK_INT(spawn_actions_check(a.w, a.n, NULL, 0, &bad), -EINVAL);
+	CHECK_INT(spawn_actions_check(a.w, a.n, a.strings, -1, &bad), -EINVAL);
+}
+
+static void test_check_counts(void)
+{
+	static struct acts a;
+	int32_t bad;
+
+	acts_init(&a);
+	for (int i = 0; i < SPAWN_MAX_ACTIONS; i++)
+		act_close(&a, i);
+	CHECK_INT(check_acts(&a, &bad), 0);
+	act_close(&a, 1);
+	CHECK_INT(check_acts(&a, &bad), -E2BIG);
+	/* E2BIG wins over a malformed action, as in the kernel */
+	a.w[0] = 99;
+	CHECK_INT(check_acts(&a, &bad), -E2BIG);
+	CHECK_INT(spawn_actions_check(a.w, -1, NULL, 0, &bad), -EINVAL);
+	CHECK_INT(spawn_actions_check(NULL, 1, NULL, 0, &bad), -EINVAL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Kernel entry points                                                 */
+/* ------------------------------------------------------------------ */
+
+static void test_kernel_entry_points(void)
+{
+	int32_t out[4] = { 0 };
+	int probe = spawn_kernel_probe(NR_CREATE, probe_path);
+
+	CHECK_INT(spawn_kernel_create(NR_CREATE, NULL, -1), -EINVAL);
+	CHECK_INT(spawn_kernel_create(NR_CREATE, probe_path, 0), -EINVAL);
+	CHECK_INT(spawn_kernel_spawn(NR_SPAWN, 0, SPAWN_FLAG_EXEC_BY_PATH, "",
+				     0, "", 0, NULL, 0, NULL, 0, out),
+		  -EINVAL);
+	if (getenv("SPAWN_TEMPLATE_VM")) {
+		CHECK_INT(probe, 0);
+		return;
+	}
+	CHECK_INT(probe, -ENOSYS);
+	CHECK_INT(spawn_kernel_create(NR_CREATE, probe_path, -1), -ENOSYS);
+	CHECK_INT(spawn_kernel_spawn(NR_SPAWN, 0, 0, "x", 1, "", 0, NULL, 0,
+				     NULL, 0, out),
+		  -ENOSYS);
+}
+
+static void test_kernel_template_is_recognisable(void)
+{
+	struct tmpl t;
+	char proc[64], link[64];
+	ssize_t n;
+
+	if (!kernel_available)
+		return;
+	CHECK(tmpl_open(&t, true, probe_path) >= 0);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", t.fd);
+	n = readlink(proc, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	CHECK_STR(link, "anon_inode:spawn_template");
+	CHECK_INT(fcntl(t.fd, F_GETFD), FD_CLOEXEC);
+	tmpl_close(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Userspace templates                                                 */
+/* ------------------------------------------------------------------ */
+
+static void test_user_create(void)
+{
+	struct tmpl t;
+	struct stat st;
+	char p[PATH_MAX];
+	int64_t id[SPAWN_IDENTITY_WORDS];
+	int32_t kind = -1;
+
+	CHECK(tmpl_open(&t, false, probe_path) >= 0);
+	CHECK_INT(t.kind, SPAWN_KIND_ELF);
+	CHECK(stat(probe_path, &st) == 0);
+	CHECK_INT(t.id[0], st.st_dev);
+	CHECK_INT(t.id[1], st.st_ino);
+	CHECK_INT(t.id[2], st.st_size);
+	CHECK_INT(t.id[3], st.st_mode);
+	CHECK_INT(t.id[9], st.st_mtim.tv_nsec);
+	CHECK_INT(fcntl(t.fd, F_GETFD), FD_CLOEXEC);
+	CHECK_INT(fcntl(t.fd, F_GETFL) & O_PATH, O_PATH);
+	CHECK_INT(spawn_user_check(probe_path, t.fd, t.id), 0);
+	CHECK_INT(spawn_user_check(NULL, t.fd, t.id), 0);
+
+	/* from an execfd: a new fd, same identity */
+	int fd = spawn_user_create(NULL, t.fd, id, &kind);
+	CHECK(fd >= 0 && fd != t.fd);
+	CHECK(!memcmp(id, t.id, sizeof(id)));
+	CHECK_INT(kind, SPAWN_KIND_ELF);
+	spawn_close(fd);
+	tmpl_close(&t);
+
+	CHECK_INT(spawn_user_create("true", -1, id, &kind), -EINVAL);
+	CHECK_INT(spawn_user_create(NULL, -1, id, &kind), -EINVAL);
+	CHECK_INT(spawn_user_create(probe_path, 0, id, &kind), -EINVAL);
+	CHECK_INT(spawn_user_create(NULL, 999, id, &kind), -EBADF);
+	CHECK_INT(spawn_user_create(tmp_path(p, "missing"), -1, id, &kind),
+		  -ENOENT);
+	write_file(tmp_path(p, "noexec"), "#!/bin/sh\n", 0644);
+	CHECK_INT(spawn_user_create(p, -1, id, &kind), -EACCES);
+	CHECK_INT(spawn_user_create(tmpdir, -1, id, &kind), -EACCES);
+	CHECK_INT(spawn_user_create("/dev/null", -1, id, &kind), -EACCES);
+}
+
+static void test_user_create_kinds(void)
+{
+	char p[PATH_MAX];
+	int64_t id[SPAWN_IDENTITY_WORDS];
+	int32_t kind = -1;
+	int fd;
+
+	write_file(tmp_path(p, "script"), "#!/bin/sh\nexit 0\n", 0755);
+	fd = spawn_user_create(p, -1, id, &kind);
+	CHECK(fd >= 0);
+	CHECK_INT(kind, SPAWN_KIND_SCRIPT);
+	spawn_close(fd);
+
+	write_file(tmp_path(p, "garbage"), "garbage\n", 0755);
+	fd = spawn_user_create(p, -1, id, &kind);
+	CHECK(fd >= 0);
+	CHECK_INT(kind, SPAWN_KIND_OTHER);
+	spawn_close(fd);
+
+	write_file(tmp_path(p, "empty"), "", 0755);
+	fd = spawn_user_create(p, -1, id, &kind);
+	CHECK(fd >= 0);
+	CHECK_INT(kind, SPAWN_KIND_OTHER);
+	spawn_close(fd);
+}
+
+static void copy_probe(const char *to)
+{
+	char cmd[2 * PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", probe_path, to);
+	if (system(cmd))
+		abort();
+}
+
+static void test_user_identity_stale(void)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	struct tmpl t;
+	struct result r;
+
+	copy_probe(tmp_path(p, "probe-copy"));
+	CHECK(tmpl_open(&t, false, p) >= 0);
+	run_probe(&t, 0, NULL, &r, "exit", "4", NULL);
+	check_exited(&r, 4);
+
+	/* chmod: same inode, new mode and ctime */
+	CHECK(chmod(p, 0700) == 0);
+	CHECK_INT(spawn_user_check(p, t.fd, t.id), -ESTALE);
+	CHECK_INT(spawn_user_check(NULL, t.fd, t.id), -ESTALE);
+	run_probe(&t, 0, NULL, &r, "exit", "4", NULL);
+	CHECK_INT(r.rc, -ESTALE);
+	tmpl_close(&t);
+
+	/* rename over: the path names another inode */
+	CHECK(tmpl_open(&t, false, p) >= 0);
+	copy_probe(tmp_path(q, "probe-new"));
+	CHECK(rename(q, p) == 0);
+	CHECK_INT(spawn_user_check(p, t.fd, t.id), -ESTALE);
+	run_probe(&t, 0, NULL, &r, "exit", "4", NULL);
+	CHECK_INT(r.rc, -ESTALE);
+	tmpl_close(&t);
+
+	/* unlinked */
+	CHECK(tmpl_open(&t, false, p) >= 0);
+	CHECK(unlink(p) == 0);
+	CHECK_INT(spawn_user_check(p, t.fd, t.id), -ESTALE);
+	tmpl_close(&t);
+
+	CHECK_INT(spawn_user_check(NULL, 999, t.id), -EBADF);
+}
+
+/* ------------------------------------------------------------------ */
+/* Spawning: behaviour both backends share                             */
+/* ------------------------------------------------------------------ */
+
+static void test_spawn_true(void)
+{
+	static const char *const argv[] = { "true", NULL };
+	struct tmpl t;
+	struct result r;
+
+	CHECK(tmpl_open(&t, false, "/bin/true") >= 0);
+	run_argv(&t, 0, NULL, argv, default_env, 2, &r);
+	check_exited(&r, 0);
+	CHECK(r.out[0] > 0);
+	tmpl_close(&t);
+}
+
+static void test_spawn_exit_codes(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		static const char *const codes[] = { "0", "3", "42", "255" };
+		for (int i = 0; i < 4; i++) {
+			struct result r;
+			run_probe(t, 0, NULL, &r, "exit", codes[i], NULL);
+			check_exited(&r, atoi(codes[i]));
+		}
+	}
+}
+
+static void test_spawn_echo_argv_env(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		static const char *const argv0[] = { "custom-name", "argv0", NULL };
+		static const char env[] = "A=1\0B=two words\0";
+		const char *const env_argv[] = { probe_path, "env", NULL };
+		struct result r;
+
+		run_probe(t, 0, NULL, &r, "echo", "a", "b c", "", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "a b c \n");
+
+		run_argv(t, 0, NULL, argv0, default_env, 2, &r);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "custom-name\n");
+
+		run_argv(t, 0, NULL, env_argv, env, 2, &r);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "A=1\nB=two words\n");
+	}
+}
+
+static void test_spawn_signal_and_nohang(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		static const char *const argv[] = { "probe", "sleep", "10000", NULL };
+		char packed[64];
+		int32_t out[4], st[2] = { -1, -1 };
+		int argc = pack(packed, sizeof(packed), argv);
+		int rc = t->kernel ?
+			spawn_kernel_spawn(NR_SPAWN, t->fd, 0, packed, argc,
+					   default_env, 2, NULL, 0, NULL, 0, out) :
+			spawn_user_spawn(t->fd, t->path, t->id, 0, packed, argc,
+					 default_env, 2, NULL, 0, NULL, 0, out);
+		CHECK_INT(rc, 0);
+		if (rc)
+			continue;
+		CHECK_INT(spawn_wait(out[1], SPAWN_WAIT_NOHANG, st), 0);
+		CHECK_INT(st[0], 0);
+		CHECK_INT(spawn_signal(out[1], SIGKILL), 0);
+		CHECK_INT(spawn_wait(out[1], 0, st), 1);
+		CHECK_INT(st[0], SPAWN_SIGNALED);
+		CHECK_INT(st[1], SIGKILL);
+		CHECK_INT(spawn_wait(out[1], 0, st), -ECHILD);
+		CHECK_INT(spawn_signal(out[1], SIGKILL), -ESRCH);
+		spawn_close(out[1]);
+	}
+}
+
+static void test_spawn_stdio_dup2(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		acts_init(&a);
+		act_dup2(&a, 1, 2, 0); /* stderr into the same pipe */
+		run_probe(t, 0, &a, &r, "stdio", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "stdout-token\nstderr-token\n");
+	}
+}
+
+static void test_spawn_open_stdin(void)
+{
+	char p[PATH_MAX];
+
+	write_file(tmp_path(p, "input"), "hello from a file\n", 0644);
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, p, 0, O_RDONLY, 0);
+		run_probe(t, 0, &a, &r, "cat", "0", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "hello from a file\n");
+
+		/* O_CLOEXEC in open_how decides the installed fd's flag */
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, p, 7, O_RDONLY | O_CLOEXEC, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", "7", NULL);
+		check_exited(&r, 3);
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, p, 7, O_RDONLY, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "cat", "7", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "hello from a file\n");
+
+		/* relative to a dirfd, creating a file */
+		int dir = open(tmpdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char created[PATH_MAX];
+		acts_init(&a);
+		act_open(&a, dir, "created", 1, O_WRONLY | O_CREAT | O_TRUNC,
+			 0600);
+		run_probe(t, 0, &a, &r, "echo", "written", NULL);
+		check_exited(&r, 0);
+		int fd = spawn_open(tmp_path(created, "created"), O_RDONLY, 0);
+		read_all(fd, r.text, sizeof(r.text));
+		spawn_close(fd);
+		CHECK_STR(r.text, "written\n");
+		unlink(created);
+		close(dir);
+
+		/* a failing open: ENOENT, index 1 (after the capture dup2) */
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, "/nonexistent/x", 0, O_RDONLY, 0);
+		run_probe(t, 0, &a, &r, "exit", "0", NULL);
+		check_failed(t, &r, 1, ENOENT);
+	}
+}
+
+static void test_spawn_fchdir(void)
+{
+	char real[PATH_MAX];
+
+	CHECK(realpath(tmpdir, real) != NULL);
+	FOR_EACH_BACKEND(t)
+	{
+		int dir = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct acts a;
+		struct result r;
+		char expect[PATH_MAX + 2];
+
+		acts_init(&a);
+		act_fchdir(&a, dir);
+		run_probe(t, 0, &a, &r, "cwd", NULL);
+		check_exited(&r, 0);
+		snprintf(expect, sizeof(expect), "%s\n", real);
+		CHECK_STR(r.text, expect);
+
+		/* fchdir to a file: ENOTDIR */
+		acts_init(&a);
+		act_fchdir(&a, t->fd);
+		run_probe(t, 0, &a, &r, "cwd", NULL);
+		check_failed(t, &r, 1, ENOTDIR);
+		close(dir);
+	}
+}
+
+static uint64_t parse_hex(const char *s)
+{
+	return strtoull(s, NULL, 16);
+}
+
+static uint64_t thread_mask(void)
+{
+	sigset_t s;
+	uint64_t m = 0;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &s);
+	for (int sig = 1; sig <= 64; sig++)
+		if (sigismember(&s, sig) == 1)
+			m |= SIGBIT(sig);
+	return m;
+}
+
+static void test_spawn_sigmask(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+		sigset_t usr2, old;
+		uint64_t before;
+
+		/* the caller's mask is what the child starts with */
+		sigemptyset(&usr2);
+		sigaddset(&usr2, SIGUSR2);
+		pthread_sigmask(SIG_BLOCK, &usr2, &old);
+		before = thread_mask();
+		run_probe(t, 0, NULL, &r, "sigmask", NULL);
+		check_exited(&r, 0);
+		CHECK_INT(parse_hex(r.text), before);
+		CHECK_INT(thread_mask(), before); /* and the caller's is back */
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+		/* SIGMASK replaces it; SIGKILL and SIGSTOP cannot be blocked */
+		acts_init(&a);
+		act_sig(&a, SPAWN_TEMPLATE_ACTION_SIGMASK,
+			SIGBIT(SIGUSR1) | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP) |
+				SIGBIT(40));
+		run_probe(t, 0, &a, &r, "sigmask", NULL);
+		check_exited(&r, 0);
+		CHECK_INT(parse_hex(r.text), SIGBIT(SIGUSR1) | SIGBIT(40));
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* "ign=1,2 caught=3" -> is `sig` in the named list? */
+static bool in_list(const char *text, const char *name, int sig)
+{
+	char key[16];
+	const char *p = strstr(text, name);
+
+	if (!p)
+		return false;
+	p += strlen(name);
+	snprintf(key, sizeof(key), "%d", sig);
+	while (*p && *p != ' ' && *p != '\n') {
+		size_t len = strcspn(p, ", \n");
+		if (len == strlen(key) && !strncmp(p, key, len))
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static void test_spawn_signal_dispositions(void)
+{
+	struct sigaction handler = { .sa_handler = on_signal };
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	struct sigaction old1, old2;
+
+	sigaction(SIGUSR1, &handler, &old1);
+	sigaction(SIGUSR2, &ignore, &old2);
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		run_probe(t, 0, NULL, &r, "sigdisp", NULL);
+		check_exited(&r, 0);
+		CHECK_AT(in_list(r.text, "ign=", SIGUSR2), "%s", r.text);
+		CHECK_AT(strstr(r.text, "caught=\n") != NULL, "%s", r.text);
+
+		acts_init(&a);
+		act_sig(&a, SPAWN_TEMPLATE_ACTION_SIGDEFAULT,
+			SIGBIT(SIGUSR2) | SIGBIT(SIGKILL));
+		run_probe(t, 0, &a, &r, "sigdisp", NULL);
+		check_exited(&r, 0);
+		CHECK_AT(!in_list(r.text, "ign=", SIGUSR2), "%s", r.text);
+	}
+	sigaction(SIGUSR1, &old1, NULL);
+	sigaction(SIGUSR2, &old2, NULL);
+}
+
+/* Is fd in the probe's "0 1 2 ..." output? */
+static bool has_fd(const char *text, int fd)
+{
+	for (const char *p = text; *p;) {
+		char *end;
+		long n = strtol(p, &end, 10);
+		if (end == p)
+			return false;
+		if (n == fd)
+			return true;
+		p = end + strspn(end, " \n");
+	}
+	return false;
+}
+
+static void test_spawn_closes_fds_unless_inherit(void)
+{
+	int leak = open("/dev/null", O_RDONLY); /* no O_CLOEXEC on purpose */
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", leak);
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, "/dev/null", 0, O_RDONLY, 0);
+		act_open(&a, AT_FDCWD, "/dev/null", 2, O_WRONLY, 0);
+		run_probe(t, 0, &a, &r, "fds", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "0 1 2\n");
+
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", num,
+			  NULL);
+		check_exited(&r, 0);
+
+		/* close_range to the max, and the exec still works */
+		act_close_range(&a, 3, -1, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fds", NULL);
+		check_exited(&r, 0);
+		CHECK_STR(r.text, "0 1 2\n");
+
+		/* CLOSE_RANGE_CLOEXEC closes at exec time only */
+		acts_init(&a);
+		act_close_range(&a, leak, leak, SPAWN_CLOSE_RANGE_CLOEXEC);
+		act_dup2(&a, leak, 9, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", "9",
+			  NULL);
+		check_exited(&r, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", num,
+			  NULL);
+		check_exited(&r, 3);
+	}
+	close(leak);
+}
+
+static void test_spawn_dup2_same_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", fd);
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		/* fd == newfd only checks it is open: FD_CLOEXEC stays */
+		acts_init(&a);
+		act_dup2(&a, fd, fd, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", num,
+			  NULL);
+		check_exited(&r, 3);
+
+		acts_init(&a);
+		act_dup2(&a, fd, fd, O_CLOEXEC);
+		run_probe(t, 0, &a, &r, "exit", "0", NULL);
+		check_failed(t, &r, 1, EINVAL);
+
+		acts_init(&a);
+		act_dup2(&a, 900, 900, 0);
+		run_probe(t, 0, &a, &r, "exit", "0", NULL);
+		check_failed(t, &r, 1, EBADF);
+	}
+	close(fd);
+}
+
+static void test_spawn_failing_action_is_reaped(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		acts_init(&a);
+		act_close(&a, 1);
+		act_close(&a, 900); /* not open: EBADF at index 2 */
+		act_close(&a, 2);
+		run_probe(t, 0, &a, &r, "exit", "0", NULL);
+		check_failed(t, &r, 2, EBADF);
+	}
+}
+
+static void test_spawn_invalid_actions_make_no_child(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+
+		acts_init(&a);
+		act_close(&a, -1);
+		run_probe(t, 0, &a, &r, "exit", "0", NULL);
+		CHECK_INT(r.rc, -EINVAL);
+		CHECK_INT(r.how, 0);
+	}
+}
+
+static void test_spawn_exec_failure(void)
+{
+	char p[PATH_MAX];
+	struct tmpl t;
+	struct result r;
+
+	write_file(tmp_path(p, "not-a-program"), "garbage\n", 0755);
+	CHECK(tmpl_open(&t, false, p) >= 0);
+	CHECK_INT(t.kind, SPAWN_KIND_OTHER);
+	run_probe(&t, 0, NULL, &r, NULL);
+	check_failed(&t, &r, -1, ENOEXEC);
+	tmpl_close(&t);
+}
+
+static void test_spawn_script_by_path(void)
+{
+	static const char *const argv[] = { "script", "arg1", NULL };
+	char p[PATH_MAX];
+	struct tmpl t;
+	struct result r;
+
+	write_file(tmp_path(p, "script.sh"),
+		   "#!/bin/sh\necho \"script-ok $1\"\nexit 7\n", 0755);
+	CHECK(tmpl_open(&t, false, p) >= 0);
+	CHECK_INT(t.kind, SPAWN_KIND_SCRIPT);
+	run_argv(&t, SPAWN_FLAG_EXEC_BY_PATH, NULL, argv, default_env, 2, &r);
+	check_exited(&r, 7);
+	CHECK_STR(r.text, "script-ok arg1\n");
+
+	/* by fd, the interpreter cannot reopen a close-on-exec fd */
+	run_argv(&t, 0, NULL, argv, default_env, 2, &r);
+	check_failed(&t, &r, -1, ENOENT);
+
+	CHECK_INT(spawn_user_spawn(t.fd, NULL, t.id, SPAWN_FLAG_EXEC_BY_PATH,
+				   "x", 1, "", 0, NULL, 0, NULL, 0, r.out),
+		  -EINVAL);
+	tmpl_close(&t);
+
+	/* kernel templates are for ELF only */
+	if (kernel_available)
+		CHECK_INT(spawn_kernel_create(NR_CREATE, p, -1), -ENOEXEC);
+}
+
+/* Our exec fd (the template fd on the kernel path) must survive whatever
+ * the caller's actions do to its number. */
+static void test_spawn_held_fd_survives(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		struct acts a;
+		struct result r;
+		char held[16];
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		snprintf(held, sizeof(held), "%d", t->fd);
+
+		/* dup2 onto its number: the number is now the caller's */
+		acts_init(&a);
+		act_dup2(&a, devnull, t->fd, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", held,
+			  NULL);
+		check_exited(&r, 0);
+
+		/* and again onto where it probably moved to */
+		act_dup2(&a, devnull, 10, 0);
+		act_dup2(&a, devnull, 11, 0);
+		act_open(&a, AT_FDCWD, "/dev/null", 12, O_RDONLY, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fds", NULL);
+		check_exited(&r, 0);
+		CHECK_AT(has_fd(r.text, t->fd) && has_fd(r.text, 10) &&
+				 has_fd(r.text, 11) && has_fd(r.text, 12),
+			 "fds: %s", r.text);
+
+		/* close: for the caller the number is closed */
+		acts_init(&a);
+		act_close(&a, t->fd);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", held,
+			  NULL);
+		check_exited(&r, 3);
+
+		/* close_range over it */
+		acts_init(&a);
+		act_close_range(&a, 3, t->fd, 0);
+		run_probe(t, 0, &a, &r, "exit", "5", NULL);
+		check_exited(&r, 5);
+		act_close_range(&a, 0, -1, 0); /* even stdout */
+		run_probe(t, 0, &a, &r, "exit", "6", NULL);
+		check_exited(&r, 6);
+
+		/* open onto its number */
+		acts_init(&a);
+		act_open(&a, AT_FDCWD, "/dev/null", t->fd, O_RDONLY, 0);
+		run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", held,
+			  NULL);
+		check_exited(&r, 0);
+
+		close(devnull);
+	}
+}
+
+/* Userspace only: after a close the number behaves as closed. */
+static void test_user_held_fd_hidden_after_close(void)
+{
+	struct tmpl t;
+	struct acts a;
+	struct result r;
+
+	CHECK(tmpl_open(&t, false, probe_path) >= 0);
+	acts_init(&a);
+	act_close(&a, t.fd);
+	act_close(&a, t.fd);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+
+	acts_init(&a);
+	act_close(&a, t.fd);
+	act_dup2(&a, t.fd, 5, 0);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+	tmpl_close(&t);
+}
+
+static void *spawn_many(void *arg)
+{
+	struct tmpl *t = arg;
+	intptr_t bad = 0;
+
+	for (int i = 0; i < 40; i++) {
+		struct result r;
+		run_probe(t, 0, NULL, &r, "echo", "x", NULL);
+		bad += r.rc != 0 || r.how != SPAWN_EXITED || r.code != 0 ||
+		       strcmp(r.text, "x\n");
+	}
+	return (void *)bad;
+}
+
+static void test_spawn_from_threads(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		pthread_t th[4];
+		void *bad;
+
+		for (int i = 0; i < 4; i++)
+			pthread_create(&th[i], NULL, spawn_many, t);
+		for (int i = 0; i < 4; i++) {
+			pthread_join(th[i], &bad);
+			CHECK_INT((intptr_t)bad, 0);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* fd and reaper helpers                                               */
+/* ------------------------------------------------------------------ */
+
+static void test_fd_helpers(void)
+{
+	int32_t p[2];
+	char buf[16];
+	int64_t tokens[4];
+
+	CHECK_INT(spawn_pipe(p), 0);
+	CHECK_INT(fcntl(p[0], F_GETFD), FD_CLOEXEC);
+	CHECK_INT(fcntl(p[1], F_GETFD), FD_CLOEXEC);
+
+	int ep = spawn_epoll_create();
+	CHECK(ep >= 0);
+	CHECK_INT(fcntl(ep, F_GETFD), FD_CLOEXEC);
+	CHECK_INT(spawn_epoll_add(ep, p[0], 0x123456789LL), 0);
+	CHECK_INT(spawn_epoll_add(ep, p[0], 1), -EEXIST);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 0);
+	CHECK_INT(spawn_write(p[1], "hi", 2), 2);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 1000), 1);
+	CHECK_INT(tokens[0], 0x123456789LL);
+	/* level-triggered: still readable, still reported */
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 1);
+	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), 2);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 0);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 0, 0), -EINVAL);
+
+	int ev = spawn_eventfd();
+	CHECK(ev >= 0);
+	CHECK_INT(fcntl(ev, F_GETFL) & O_NONBLOCK, O_NONBLOCK);
+	CHECK_INT(spawn_epoll_add(ep, ev, -7), 0);
+	uint64_t one = 1;
+	CHECK_INT(spawn_write(ev, &one, sizeof(one)), 8);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 1000), 1);
+	CHECK_INT(tokens[0], -7);
+	CHECK_INT(spawn_epoll_del(ep, ev), 0);
+	CHECK_INT(spawn_epoll_del(ep, ev), -ENOENT);
+
+	spawn_close(p[1]);
+	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), 0);
+	CHECK_INT(spawn_read(p[0], buf, -1), -EINVAL);
+	spawn_close(p[0]);
+	spawn_close(ev);
+	spawn_close(ep);
+	CHECK_INT(spawn_close(ep), -EBADF);
+	CHECK_INT(spawn_read(ep, buf, 1), -EBADF);
+
+	int fd = spawn_open("/dev/null", O_RDONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_INT(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	spawn_close(fd);
+	CHECK_INT(spawn_open("/nonexistent", O_RDONLY, 0), -ENOENT);
+
+	/* a broken pipe is an error, not a signal (SIGPIPE is blocked here) */
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &s, &old);
+	CHECK_INT(spawn_pipe(p), 0);
+	spawn_close(p[0]);
+	CHECK_INT(spawn_write(p[1], "x", 1), -EPIPE);
+	spawn_close(p[1]);
+	struct timespec zero = { 0, 0 };
+	sigtimedwait(&s, NULL, &zero); /* drop the pending SIGPIPE */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void test_pidfd_open(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	int pidfd = spawn_pidfd_open(pid);
+	int32_t st[2];
+
+	CHECK(pidfd >= 0);
+	CHECK_INT(spawn_signal(pidfd, SIGTERM), 0);
+	CHECK_INT(spawn_wait(pidfd, 0, st), 1);
+	CHECK_INT(st[0], SPAWN_SIGNALED);
+	CHECK_INT(st[1], SIGTERM);
+	spawn_close(pidfd);
+	CHECK_INT(spawn_pidfd_open(pid), -ESRCH);
+	CHECK_INT(spawn_wait(999, 0, st), -EBADF);
+	CHECK_INT(spawn_wait(0, 0x100, st), -EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || !realpath(argv[1], probe_path)) {
+		fprintf(stderr, "usage: test_spawn /path/to/spawn-probe\n");
+		return 2;
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "%s/spawn-test.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	kernel_available = spawn_kernel_probe(NR_CREATE, probe_path) == 0;
+	printf("# kernel spawn templates: %s\n",
+	       kernel_available ? "available" : "not available");
+	fds_before = count_fds();
+
+	TEST_RUN(test_uapi_layout);
+	TEST_RUN(test_check_accepts_every_type);
+	TEST_RUN(test_check_rejects_what_the_kernel_rejects);
+	TEST_RUN(test_check_open_path_bounds);
+	TEST_RUN(test_check_counts);
+	TEST_RUN(test_kernel_entry_points);
+	TEST_RUN(test_kernel_template_is_recognisable);
+	TEST_RUN(test_user_create);
+	TEST_RUN(test_user_create_kinds);
+	TEST_RUN(test_user_identity_stale);
+	TEST_RUN(test_spawn_true);
+	TEST_RUN(test_spawn_exit_codes);
+	TEST_RUN(test_spawn_echo_argv_env);
+	TEST_RUN(test_spawn_signal_and_nohang);
+	TEST_RUN(test_spawn_stdio_dup2);
+	TEST_RUN(test_spawn_open_stdin);
+	TEST_RUN(test_spawn_fchdir);
+	TEST_RUN(test_spawn_sigmask);
+	TEST_RUN(test_spawn_signal_dispositions);
+	TEST_RUN(test_spawn_closes_fds_unless_inherit);
+	TEST_RUN(test_spawn_dup2_same_fd);
+	TEST_RUN(test_spawn_failing_action_is_reaped);
+	TEST_RUN(test_spawn_invalid_actions_make_no_child);
+	TEST_RUN(test_spawn_exec_failure);
+	TEST_RUN(test_spawn_script_by_path);
+	TEST_RUN(test_spawn_held_fd_survives);
+	TEST_RUN(test_user_held_fd_hidden_after_close);
+	TEST_RUN(test_spawn_from_threads);
+	TEST_RUN(test_fd_helpers);
+	TEST_RUN(test_pidfd_open);
+
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return TEST_SUMMARY();
+}
