@@ -1,0 +1,269 @@
+package dev.spawn.linux;
+
+import dev.spawn.SpawnAction;
+import dev.spawn.SpawnException;
+import dev.spawn.SpawnRequest;
+import dev.spawn.Stdio;
+import dev.spawn.spi.Errno;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One spawn's child-side setup, ready for the shim: the pipes and files opened close-on-exec in
+ * the caller, and the flat action list that installs them. The order in the child is: an empty
+ * signal mask (unless the request sets its own), standard streams, working directory, then the
+ * request's own actions.
+ *
+ * <p>After the spawn call, {@link #afterSpawn()} closes the child's ends in the caller; when
+ * the spawn failed, {@link #close()} closes everything.
+ */
+final class ChildSetup implements AutoCloseable {
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    private static final int O_CREAT = 0x40;
+    private static final int O_TRUNC = 0x200;
+    private static final int O_APPEND = 0x400;
+    private static final int O_DIRECTORY = 0x10000;
+    private static volatile int devNull = -1;
+
+    private final String program;
+    private final SpawnRequest request;
+    private final List<SpawnAction> actions = new ArrayList<>();
+    private final List<Integer> childSide = new ArrayList<>();
+    private final int[] parentSide = {-1, -1, -1};
+    private final List<String> subjects = new ArrayList<>();
+    private long[] encoded;
+    private byte[] strings;
+
+    private ChildSetup(String program, SpawnRequest request) {
+        this.program = program;
+        this.request = request;
+    }
+
+    /**
+     * Opens what the request needs and encodes its actions.
+     *
+     * @throws SpawnException naming the file or directory that could not be opened
+     * @throws IllegalArgumentException when the request and the library's own actions exceed 256
+     */
+    static ChildSetup prepare(String program, SpawnRequest request) throws IOException {
+        ChildSetup setup = new ChildSetup(program, request);
+        try {
+            setup.build();
+            return setup;
+        } catch (IOException | RuntimeException e) {
+            setup.close();
+            throw e;
+        }
+    }
+
+    private void build() throws IOException {
+        if (request.actions().stream().noneMatch(a -> a.type() == SpawnAction.Type.SIGMASK)) {
+            add(SpawnAction.sigmaskBits(0), null);
+        }
+        stream(0, request.stdin());
+        stream(1, request.stdout());
+        stream(2, request.stderr());
+        if (request.directory() != null) {
+            String directory = request.directory().toString();
+            int fd = open(directory, O_RDONLY | O_DIRECTORY, 0, "open working directory");
+            childSide.add(fd);
+            add(SpawnAction.fchdir(fd), directory);
+        }
+        for (SpawnAction action : request.actions()) {
+            add(action, action instanceof SpawnAction.Open ? ((SpawnAction.Open) action).path() : null);
+        }
+        if (actions.size() > SpawnRequest.MAX_ACTIONS) {
+            throw new IllegalArgumentException(request.actions().size() + " actions plus " + (actions.size()
+                    - request.actions().size()) + " for stdio, directory and signal mask exceed "
+                    + SpawnRequest.MAX_ACTIONS);
+        }
+        encode();
+    }
+
+    private void add(SpawnAction action, String subject) {
+        actions.add(action);
+        subjects.add(subject);
+    }
+
+    private void stream(int target, Stdio stdio) throws IOException {
+        switch (stdio.kind()) {
+            case INHERIT:
+                return;
+            case PIPE: {
+                int[] fds = new int[2];
+                Syscalls.check(LibSpawn.spawn_pipe(fds), "pipe2");
+                boolean input = target == 0;
+                parentSide[target] = input ? fds[1] : fds[0];
+                int child = input ? fds[0] : fds[1];
+                childSide.add(child);
+                add(SpawnAction.dup2(child, target), null);
+                return;
+            }
+            case DISCARD:
+                add(SpawnAction.dup2(devNull(), target), "/dev/null");
+                return;
+            case READ_FILE:
+                redirect(target, stdio, O_RDONLY, "open stdin file");
+                return;
+            case WRITE_FILE:
+                redirect(target, stdio, O_WRONLY | O_CREAT | O_TRUNC, "open output file");
+                return;
+            case APPEND_FILE:
+                redirect(target, stdio, O_WRONLY | O_CREAT | O_APPEND, "open output file");
+                return;
+            case STDOUT:
+                add(SpawnAction.dup2(1, 2), null);
+                return;
+            default:
+                throw new IllegalArgumentException("unknown stdio " + stdio);
+        }
+    }
+
+    private void redirect(int target, Stdio stdio, int flags, String step) throws IOException {
+        String file = stdio.file().toString();
+        int fd = open(file, flags, 0666, step);
+        childSide.add(fd);
+        add(SpawnAction.dup2(fd, target), file);
+    }
+
+    private int open(String path, int flags, int mode, String step) throws IOException {
+        int fd = LibSpawn.spawn_open(CStrings.of(path), flags, mode);
+        if (fd < 0) {
+            throw new SpawnException(SpawnException.Stage.BEFORE_CHILD, -fd, program, directory(),
+                    step + " \"" + path + "\"", -1, null, path);
+        }
+        return fd;
+    }
+
+    /** One /dev/null for the JVM's lifetime: DISCARD costs a dup2 in the child, no open. */
+    private static int devNull() throws IOException {
+        int fd = devNull;
+        if (fd < 0) {
+            synchronized (ChildSetup.class) {
+                fd = devNull;
+                if (fd < 0) {
+                    fd = Syscalls.check(LibSpawn.spawn_open(CStrings.of("/dev/null"), O_RDWR, 0), "open /dev/null");
+                    devNull = fd;
+                }
+            }
+        }
+        return fd;
+    }
+
+    private void encode() {
+        encoded = new long[actions.size() * LibSpawn.ACTION_WORDS];
+        ByteArrayOutputStream pool = new ByteArrayOutputStream();
+        for (int i = 0; i < actions.size(); i++) {
+            int at = i * LibSpawn.ACTION_WORDS;
+            SpawnAction action = actions.get(i);
+            encoded[at] = action.type().code();
+            if (action instanceof SpawnAction.Close) {
+                encoded[at + 2] = ((SpawnAction.Close) action).fd();
+            } else if (action instanceof SpawnAction.Dup2) {
+                SpawnAction.Dup2 dup2 = (SpawnAction.Dup2) action;
+                encoded[at + 1] = dup2.closeOnExec() ? SpawnAction.O_CLOEXEC : 0;
+                encoded[at + 2] = dup2.fd();
+                encoded[at + 3] = dup2.newfd();
+            } else if (action instanceof SpawnAction.Fchdir) {
+                encoded[at + 2] = ((SpawnAction.Fchdir) action).fd();
+            } else if (action instanceof SpawnAction.Open) {
+                SpawnAction.Open open = (SpawnAction.Open) action;
+                encoded[at + 2] = open.dirfd();
+                encoded[at + 3] = open.newfd();
+                encoded[at + 4] = pool.size();
+                pool.writeBytes(CStrings.of(open.path()));
+                encoded[at + 5] = open.flags() & 0xffffffffL;
+                encoded[at + 6] = open.mode();
+                encoded[at + 7] = open.resolve();
+            } else if (action instanceof SpawnAction.CloseRange) {
+                SpawnAction.CloseRange range = (SpawnAction.CloseRange) action;
+                encoded[at + 1] = range.flags();
+                encoded[at + 2] = range.first();
+                encoded[at + 3] = range.last();
+            } else if (action instanceof SpawnAction.SigMask) {
+                encoded[at + 4] = ((SpawnAction.SigMask) action).mask();
+            } else if (action instanceof SpawnAction.SigDefault) {
+                encoded[at + 4] = ((SpawnAction.SigDefault) action).mask();
+            }
+        }
+        strings = pool.size() == 0 ? new byte[1] : pool.toByteArray();
+    }
+
+    long[] actions() {
+        return encoded;
+    }
+
+    /** The shim's SPAWN_FLAG_INHERIT_FDS bit for this request. */
+    int inheritFds() {
+        return request.inheritFds() ? LibSpawn.FLAG_INHERIT_FDS : 0;
+    }
+
+    int actionCount() {
+        return actions.size();
+    }
+
+    byte[] strings() {
+        return strings;
+    }
+
+    /** The exception for a failure the shim reported from the child. */
+    SpawnException childFailure(int actionIndex, int errno, String execStep) {
+        if (actionIndex < 0 || actionIndex >= actions.size()) {
+            return new SpawnException(SpawnException.Stage.EXEC, errno, program, directory(), execStep, -1, null,
+                    program);
+        }
+        return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(), null, actionIndex,
+                actions.get(actionIndex), subjects.get(actionIndex));
+    }
+
+    /** The exception for a spawn call that failed before any child existed. */
+    SpawnException callFailure(int errno, String step) {
+        String subject = errno == Errno.ENOENT || errno == Errno.EACCES ? program : null;
+        return new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno, program, directory(), step, -1, null,
+                subject);
+    }
+
+    private String directory() {
+        return request.directory() == null ? null : request.directory().toString();
+    }
+
+    /** Closes the child's ends in the caller; the caller's ends become the process streams. */
+    void afterSpawn() {
+        for (int fd : childSide) {
+            Syscalls.closeQuietly(fd);
+        }
+        childSide.clear();
+    }
+
+    OutputStream stdin() {
+        return parentSide[0] < 0 ? NullStreams.OUTPUT : new PipeOutputStream(take(0));
+    }
+
+    InputStream stdout() {
+        return parentSide[1] < 0 ? NullStreams.INPUT : new PipeInputStream(take(1));
+    }
+
+    InputStream stderr() {
+        return parentSide[2] < 0 ? NullStreams.INPUT : new PipeInputStream(take(2));
+    }
+
+    private int take(int index) {
+        int fd = parentSide[index];
+        parentSide[index] = -1;
+        return fd;
+    }
+
+    @Override
+    public void close() {
+        afterSpawn();
+        for (int i = 0; i < parentSide.length; i++) {
+            Syscalls.closeQuietly(take(i));
+        }
+    }
+}

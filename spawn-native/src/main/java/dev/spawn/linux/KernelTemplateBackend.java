@@ -1,0 +1,84 @@
+package dev.spawn.linux;
+
+import dev.spawn.Backend;
+import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.Errno;
+import dev.spawn.spi.SpawnBackend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * KERNEL_TEMPLATE: the RFC's syscalls. Available only once a probe created a template whose fd
+ * reads {@code anon_inode:spawn_template}: a bare success of syscall 472 proves nothing, since
+ * a future kernel may give the number to another call.
+ */
+public final class KernelTemplateBackend implements SpawnBackend {
+    static final long NR_CREATE = Long.getLong("spawn.syscall.create", 472);
+    static final long NR_SPAWN = Long.getLong("spawn.syscall.spawn", 473);
+
+    /** For {@link java.util.ServiceLoader}. */
+    public KernelTemplateBackend() {
+    }
+
+    @Override
+    public Backend kind() {
+        return Backend.KERNEL_TEMPLATE;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return Probe.CAUSE;
+    }
+
+    @Override
+    public BackendTemplate create(Path executable) throws IOException {
+        String program = executable.toString();
+        int fd = LibSpawn.spawn_kernel_create(NR_CREATE, CStrings.of(program), -1);
+        if (fd < 0) {
+            throw CreateErrors.of(-fd, program, "spawn_template_create");
+        }
+        return new KernelTemplate(program, fd, NR_SPAWN);
+    }
+
+    @Override
+    public BackendTemplate create(int executableFd) throws IOException {
+        String program = "fd " + executableFd;
+        int fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, executableFd);
+        if (fd < 0) {
+            throw CreateErrors.of(-fd, program, "spawn_template_create");
+        }
+        return new KernelTemplate(program, fd, NR_SPAWN);
+    }
+
+    /** Probed once per JVM, on first use. */
+    private static final class Probe {
+        static final Throwable CAUSE = probe();
+
+        private static Throwable probe() {
+            Throwable loadFailure = LibSpawn.loadFailure();
+            if (loadFailure != null) {
+                return loadFailure;
+            }
+            try {
+                String elf = Paths.get("/proc/self/exe").toRealPath().toString();
+                int result = LibSpawn.spawn_kernel_probe(NR_CREATE, CStrings.of(elf));
+                if (result == 0) {
+                    return null;
+                }
+                if (result == -Errno.ENOSYS) {
+                    return new UnsupportedOperationException("spawn_template_create (syscall " + NR_CREATE
+                            + ") is not in this kernel: ENOSYS");
+                }
+                if (result == -Errno.EPROTO) {
+                    return new UnsupportedOperationException("syscall " + NR_CREATE
+                            + " did not create an anon_inode:spawn_template fd; is it another syscall here?");
+                }
+                return new IOException("spawn_template_create probe on " + elf + " failed: "
+                        + Errno.describe(-result));
+            } catch (IOException | RuntimeException e) {
+                return e;
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.spawn.linux;
+
+import dev.spawn.Backend;
+import dev.spawn.SpawnedProcess;
+import dev.spawn.spi.Errno;
+import dev.spawn.spi.SharedFd;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child of a native backend. The {@link Reaper} collects its status from its pidfd; waits
+ * are on that future, signals go through the pidfd (never the raw pid), and the pidfd is
+ * closed once the child is reaped and no signal is in flight.
+ */
+final class PidfdProcess extends SpawnedProcess {
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
+
+    private final long pid;
+    private final SharedFd pidfd;
+    private final Backend backend;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+    PidfdProcess(long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout, InputStream stderr) {
+        this.pid = pid;
+        this.pidfd = new SharedFd(pidfd, LibSpawn::spawn_close);
+        this.backend = backend;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Called by the reaper once the child's pidfd is readable. Returns true when reaped. */
+    boolean collect() {
+        int raw;
+        try {
+            raw = pidfd.acquire();
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        int[] status = new int[2];
+        int result;
+        try {
+            result = LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG, status);
+        } finally {
+            pidfd.release();
+        }
+        if (result == 0) {
+            return false;
+        }
+        int code;
+        if (result < 0) {
+            // ECHILD: someone else (a waitpid(-1) in the same JVM) reaped it; the status is lost.
+            code = 128 + SIGKILL;
+            Reaper.LOG.warn("cannot collect the status of child {}: {}", pid, Errno.describe(-result));
+        } else {
+            code = status[0] == LibSpawn.SIGNALED ? 128 + status[1] : status[1];
+        }
+        exit.complete(code);
+        return true;
+    }
+
+    /** Called by the reaper after {@link #collect()} succeeded and the pidfd left its epoll set. */
+    void closePidfd() {
+        pidfd.close();
+    }
+
+    int pidfdForReaper() {
+        return pidfd.acquire();
+    }
+
+    void releasePidfd() {
+        pidfd.release();
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException | CancellationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        if (exit.isDone()) {
+            return true;
+        }
+        if (timeout <= 0) {
+            return false;
+        }
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException | CancellationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Integer code = exit.getNow(null);
+        if (code == null) {
+            throw new IllegalThreadStateException("process " + pid + " has not exited");
+        }
+        return code;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void destroy() {
+        signal(SIGTERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signal(SIGKILL);
+        return this;
+    }
+
+    private void signal(int signal) {
+        if (exit.isDone()) {
+            return;
+        }
+        int raw;
+        try {
+            raw = pidfd.acquire();
+        } catch (IllegalStateException reaped) {
+            return;
+        }
+        try {
+            LibSpawn.spawn_signal(raw, signal);
+        } finally {
+            pidfd.release();
+        }
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public ProcessHandle toHandle() {
+        return ProcessHandle.of(pid).orElseThrow(
+                () -> new IllegalStateException("process " + pid + " has exited and been reaped"));
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return exit.thenApply(code -> this);
+    }
+
+    @Override
+    public String toString() {
+        Integer code = exit.getNow(null);
+        return "SpawnedProcess[pid=" + pid + ", " + backend + (code == null ? ", alive" : ", exitValue=" + code) + "]";
+    }
+}

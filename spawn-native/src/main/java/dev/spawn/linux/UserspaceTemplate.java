@@ -1,0 +1,37 @@
+package dev.spawn.linux;
+
+import dev.spawn.Backend;
+
+/**
+ * The executable held open in userspace with the identity it had at create; each spawn checks
+ * that identity (ESTALE as the kernel would say) and clones a vfork child that execs it.
+ */
+final class UserspaceTemplate extends NativeTemplate {
+    private final byte[] path;
+    private final long[] identity;
+    private final boolean execByPath;
+
+    UserspaceTemplate(String program, byte[] path, int heldFd, long[] identity, boolean execByPath) {
+        super(Backend.USERSPACE, program, heldFd);
+        this.path = path;
+        this.identity = identity;
+        this.execByPath = execByPath;
+    }
+
+    @Override
+    int call(int held, EncodedCommand command, ChildSetup setup, int[] out) {
+        int flags = setup.inheritFds() | (execByPath ? LibSpawn.FLAG_EXEC_BY_PATH : 0);
+        return LibSpawn.spawn_user_spawn(held, path, identity, flags, command.argv, command.argc, command.envp,
+                command.envc, setup.actions(), setup.actionCount(), setup.strings(), setup.strings().length, out);
+    }
+
+    @Override
+    String callName() {
+        return "userspace spawn";
+    }
+
+    @Override
+    String execStep() {
+        return execByPath ? "execve" : "execveat";
+    }
+}

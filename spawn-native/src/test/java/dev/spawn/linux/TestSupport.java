@@ -1,0 +1,107 @@
+package dev.spawn.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.spawn.Backend;
+import dev.spawn.SpawnRequest;
+import dev.spawn.SpawnTemplate;
+import dev.spawn.SpawnedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/** What the native tests share: the probe child, running it, and fd bookkeeping. */
+final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** The probe program built from src-c; its absence fails the test rather than skipping it. */
+    static Path probePath() {
+        String path = System.getProperty("spawn.test.probe");
+        if (path == null) {
+            throw new IllegalStateException("-Dspawn.test.probe is not set: build with Maven or pass the path");
+        }
+        Path probe = Paths.get(path);
+        if (!Files.isExecutable(probe)) {
+            throw new IllegalStateException("probe " + probe + " is missing or not executable");
+        }
+        return probe;
+    }
+
+    /** A fresh copy of the probe, to chmod, rename over or hold a template on. */
+    static Path probeCopy(Path dir, String name) throws IOException {
+        Path copy = dir.resolve(name);
+        Files.copy(probePath(), copy, StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().setExecutable(true, false);
+        return copy;
+    }
+
+    /** What a child did: exit code, stdout, stderr. */
+    record Result(int exit, String out, String err) {
+    }
+
+    /** Spawns, checks the backend that served it, drains both pipes, and waits. */
+    static Result run(SpawnTemplate template, Backend expected, SpawnRequest request) throws Exception {
+        SpawnedProcess process = template.spawn(request);
+        assertEquals(expected, process.backend(), "the child was started by the wrong backend");
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process, true));
+        String out = readAll(process, false);
+        int exit = process.waitFor();
+        return new Result(exit, out, err.get());
+    }
+
+    private static String readAll(SpawnedProcess process, boolean error) {
+        try {
+            return new String((error ? process.getErrorStream() : process.getInputStream()).readAllBytes(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fd number at which this process has {@code file} open, found through /proc/self/fd. */
+    static int fdOf(Path file) throws IOException {
+        Path target = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(target);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).mapToInt(fd -> Integer.parseInt(fd.getFileName().toString())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(file + " is not open in this process"));
+        }
+    }
+
+    /** Whether fd {@code fd} of this process has FD_CLOEXEC, from /proc/self/fdinfo. */
+    static boolean closeOnExec(int fd) throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("flags:")) {
+                return (Long.parseLong(line.substring(6).trim(), 8) & 02000000) != 0;
+            }
+        }
+        throw new IllegalStateException("no flags line in /proc/self/fdinfo/" + fd);
+    }
+
+    /** A few libc calls the tests make on the JVM itself. */
+    interface LibC extends Library {
+        LibC INSTANCE = Native.load("c", LibC.class);
+
+        Pointer signal(int signal, Pointer handler);
+
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+    }
+
+    static final Pointer SIG_IGN = new Pointer(1);
+    static final int PR_SET_KEEPCAPS = 8;
+}
