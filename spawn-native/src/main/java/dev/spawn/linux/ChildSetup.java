@@ -214,7 +214,11 @@ final class ChildSetup implements AutoCloseable {
 
     /** The exception for a failure the shim reported from the child. */
     SpawnException childFailure(int actionIndex, int errno, String execStep) {
-        if (actionIndex < 0 || actionIndex >= actions.size()) {
+        if (actionIndex == actions.size()) {
+            return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(),
+                    "closing fds above 2 (close_range CLOSE_RANGE_CLOEXEC)", -1, null, null);
+        }
+        if (actionIndex < 0 || actionIndex > actions.size()) {
             return new SpawnException(SpawnException.Stage.EXEC, errno, program, directory(), execStep, -1, null,
                     program);
         }
