@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * ProcessBuilder cannot set argv[0] apart from the program, so the child's argv[0] is the path.
  */
 final class ProcessBuilderTemplate implements BackendTemplate {
-    private static final Pattern ERROR_CODE = Pattern.compile("error=(\\d+)");
+    /** JDK 17 says "error=2, ...", JDK 25 "Exec failed, error: 2 (...)". */
+    private static final Pattern ERROR_CODE = Pattern.compile("error[=:] ?(\\d+)");
     private static final File DEV_NULL = new File("/dev/null");
 
     private final Path executable;
@@ -107,7 +108,7 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         }
     }
 
-    /** ProcessBuilder says "error=2, ..." in its message; keep the errno, the cause and the text. */
+    /** ProcessBuilder names the errno only in its message; keep it, and the original as suppressed. */
     private SpawnException translate(IOException e, SpawnRequest request) {
         Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
         int errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
