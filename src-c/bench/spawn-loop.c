@@ -1,0 +1,148 @@
+/*
+ * spawn-loop: the C reference for the benchmarks. Spawns and waits for a
+ * program through the shim's own userspace path (the same native code the
+ * USERSPACE backend calls, with no JVM around it), keeping K children in
+ * flight, and prints spawns per second.
+ *
+ * usage: spawn-loop N K /abs/program [pipe] [args...]
+ *   pipe: the child's stdout is a pipe that the loop drains to EOF.
+ */
+#define _GNU_SOURCE
+#include "spawn.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct slot {
+	int pidfd;
+	int out;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static size_t pack(char *buf, size_t cap, char **strs, int n)
+{
+	size_t at = 0;
+
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(strs[i]) + 1;
+
+		if (at + len > cap)
+			exit(2);
+		memcpy(buf + at, strs[i], len);
+		at += len;
+	}
+	return at;
+}
+
+static int start(const char *path, int held, const int64_t *id, const char *argv,
+		 int argc, int use_pipe, struct slot *s)
+{
+	int64_t act[2 * SPAWN_ACTION_WORDS] = { 0 };
+	int fds[2] = { -1, -1 };
+	int32_t out[SPAWN_RESULT_WORDS];
+	int n = 0, r;
+
+	if (use_pipe) {
+		if (spawn_pipe(fds) < 0)
+			return -1;
+		act[0] = 1; /* DUP2 */
+		act[2] = fds[1];
+		act[3] = 1;
+		n = 1;
+	}
+	r = spawn_user_spawn(held, path, id, 0, argv, argc, "", 0, act, n, "", 1, out);
+	if (use_pipe)
+		spawn_close(fds[1]);
+	if (r < 0) {
+		fprintf(stderr, "spawn failed: %s\n", strerror(-r));
+		return -1;
+	}
+	s->pidfd = out[1];
+	s->out = fds[0];
+	return 0;
+}
+
+static void finish(struct slot *s)
+{
+	char buf[4096];
+	int32_t st[2];
+
+	if (s->out >= 0) {
+		while (spawn_read(s->out, buf, sizeof(buf)) > 0)
+			;
+		spawn_close(s->out);
+	}
+	spawn_wait(s->pidfd, 0, st);
+	spawn_close(s->pidfd);
+}
+
+int main(int argc, char **argv)
+{
+	static char argbuf[65536];
+	int64_t id[SPAWN_IDENTITY_WORDS];
+	int32_t kind;
+	long total, inflight, done = 0, started = 0;
+	int use_pipe, first_arg, held;
+	struct slot *slots;
+	struct pollfd *pfds;
+	double t0;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: spawn-loop N K /abs/program [pipe] [args...]\n");
+		return 2;
+	}
+	total = atol(argv[1]);
+	inflight = atol(argv[2]);
+	use_pipe = argc > 4 && !strcmp(argv[4], "pipe");
+	first_arg = use_pipe ? 5 : 4;
+	held = spawn_user_create(argv[3], -1, id, &kind);
+	if (held < 0 || inflight < 1 || total < inflight) {
+		fprintf(stderr, "spawn-loop: bad arguments or %s: %s\n", argv[3],
+			held < 0 ? strerror(-held) : "");
+		return 2;
+	}
+	argv[first_arg - 1] = argv[3];
+	size_t len = pack(argbuf, sizeof(argbuf), argv + first_arg - 1, argc - first_arg + 1);
+	(void)len;
+	slots = calloc(inflight, sizeof(*slots));
+	pfds = calloc(inflight, sizeof(*pfds));
+	t0 = now();
+	for (long i = 0; i < inflight; i++, started++)
+		if (start(argv[3], held, id, argbuf, argc - first_arg + 1, use_pipe, &slots[i]))
+			return 1;
+	while (done < total) {
+		for (long i = 0; i < inflight; i++) {
+			pfds[i].fd = slots[i].pidfd;
+			pfds[i].events = POLLIN;
+		}
+		if (poll(pfds, inflight, -1) < 0 && errno != EINTR)
+			return 1;
+		for (long i = 0; i < inflight; i++) {
+			if (pfds[i].fd < 0 || !(pfds[i].revents & POLLIN))
+				continue;
+			finish(&slots[i]);
+			done++;
+			if (started < total) {
+				if (start(argv[3], held, id, argbuf, argc - first_arg + 1, use_pipe, &slots[i]))
+					return 1;
+				started++;
+			} else {
+				slots[i].pidfd = -1;
+			}
+		}
+	}
+	printf("%ld spawns, %ld in flight: %.0f spawns/s\n", total, inflight, total / (now() - t0));
+	return 0;
+}
