@@ -76,7 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -1037,9 +1037,11 @@ SPAWN_EXPORT int spawn_epoll_wait(int32_t epfd, int64_t *tokens, int32_t max,
 	return n;
 }
 
-SPAWN_EXPORT int spawn_eventfd(void)
+SPAWN_EXPORT int spawn_available(int32_t fd)
 {
-	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int n;
 
-	return fd < 0 ? -errno : fd;
+	if (ioctl(fd, FIONREAD, &n))
+		return -errno;
+	return n;
 }

@@ -153,7 +153,7 @@ SPAWN_EXPORT int spawn_epoll_del(int32_t epfd, int32_t fd);
 /* Returns the number of tokens written (EINTR returns 0). */
 SPAWN_EXPORT int spawn_epoll_wait(int32_t epfd, int64_t *tokens, int32_t max,
 				  int32_t timeout_ms);
-/* eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) to wake the reaper; write 1 to it. */
-SPAWN_EXPORT int spawn_eventfd(void);
+/* ioctl(FIONREAD): bytes that a read would return now without blocking. */
+SPAWN_EXPORT int spawn_available(int32_t fd);
 
 #endif

@@ -111,5 +111,5 @@ final class LibSpawn {
 
     static native int spawn_epoll_wait(int epfd, long[] tokens, int max, int timeoutMs);
 
-    static native int spawn_eventfd();
+    static native int spawn_available(int fd);
 }

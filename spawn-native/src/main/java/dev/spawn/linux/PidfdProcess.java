@@ -64,8 +64,21 @@ final class PidfdProcess extends SpawnedProcess {
         } else {
             code = status[0] == LibSpawn.SIGNALED ? 128 + status[1] : status[1];
         }
+        releaseStreams();
         exit.complete(code);
         return true;
+    }
+
+    private void releaseStreams() {
+        if (stdin instanceof PipeOutputStream) {
+            ((PipeOutputStream) stdin).childExited();
+        }
+        if (stdout instanceof PipeInputStream) {
+            ((PipeInputStream) stdout).childExited();
+        }
+        if (stderr instanceof PipeInputStream) {
+            ((PipeInputStream) stderr).childExited();
+        }
     }
 
     /** Called by the reaper after {@link #collect()} succeeded and the pidfd left its epoll set. */

@@ -6,20 +6,28 @@ import dev.spawn.spi.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The read end of a pipe from a child, buffered like ProcessBuilder's streams. Closing it (or
- * dropping it: a Cleaner closes the fd) gives the child EPIPE/SIGPIPE on its next write.
+ * The read end of a pipe from a child, buffered like ProcessBuilder's streams. The fd is
+ * released as soon as it is useless: at EOF, at {@link #close()}, when the child has exited
+ * (what is left in the pipe is kept, as ProcessBuilder keeps it), or by a Cleaner when the
+ * stream is dropped. Closing it early gives the child EPIPE/SIGPIPE on its next write.
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER = 8192;
 
     private final SharedFd fd;
-    private final Memory buffer = new Memory(BUFFER);
     private final Cleaner.Cleanable cleanable;
+    /** Held by a reader for a whole read, so the reaper never waits on it (tryLock). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private Memory buffer;
+    private byte[] leftover;
     private int position;
     private int limit;
     private boolean eof;
+    private volatile boolean closed;
 
     PipeInputStream(int fd) {
         this.fd = new SharedFd(fd, LibSpawn::spawn_close);
@@ -27,43 +35,70 @@ final class PipeInputStream extends InputStream {
     }
 
     @Override
-    public synchronized int read() throws IOException {
-        if (position == limit && !fill()) {
-            return -1;
-        }
-        return buffer.getByte(position++) & 0xff;
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
-    public synchronized int read(byte[] bytes, int offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length == 0) {
             return 0;
         }
-        if (position == limit && !fill()) {
-            return -1;
+        ensureOpen();
+        lock.lock();
+        try {
+            ensureOpen();
+            if (position == limit && !fill()) {
+                return -1;
+            }
+            int count = Math.min(length, limit - position);
+            if (leftover != null) {
+                System.arraycopy(leftover, position, bytes, offset, count);
+            } else {
+                buffer.read(position, bytes, offset, count);
+            }
+            position += count;
+            return count;
+        } finally {
+            lock.unlock();
         }
-        int count = Math.min(length, limit - position);
-        buffer.read(position, bytes, offset, count);
-        position += count;
-        return count;
     }
 
     @Override
-    public synchronized int available() {
-        return limit - position;
+    public int available() throws IOException {
+        ensureOpen();
+        lock.lock();
+        try {
+            ensureOpen();
+            if (position < limit || eof || leftover != null) {
+                return limit - position;
+            }
+            int raw = acquire();
+            try {
+                int count = LibSpawn.spawn_available(raw);
+                return Math.max(count, 0);
+            } finally {
+                fd.release();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean fill() throws IOException {
         if (eof) {
             return false;
         }
-        int raw;
-        try {
-            raw = fd.acquire();
-        } catch (IllegalStateException e) {
-            throw new IOException("Stream closed", e);
+        if (leftover != null) {
+            eof = true;
+            return false;
         }
+        if (buffer == null) {
+            buffer = new Memory(BUFFER);
+        }
+        int raw = acquire();
         long count;
         try {
             count = LibSpawn.spawn_read(raw, buffer, BUFFER);
@@ -75,12 +110,78 @@ final class PipeInputStream extends InputStream {
         }
         position = 0;
         limit = (int) count;
-        eof = count == 0;
+        if (count == 0) {
+            eof = true;
+            cleanable.clean();
+        }
         return !eof;
     }
 
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("Stream closed");
+        }
+    }
+
+    private int acquire() throws IOException {
+        try {
+            return fd.acquire();
+        } catch (IllegalStateException e) {
+            throw new IOException("Stream closed", e);
+        }
+    }
+
+    /**
+     * After the child exited: keeps what is in the pipe now and releases the fd, as
+     * ProcessBuilder does. Skipped when a reader is busy; that reader releases it at EOF.
+     */
+    void childExited() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (eof || fd.isClosed() || leftover != null) {
+                return;
+            }
+            int raw = fd.acquire();
+            byte[] rest;
+            try {
+                int pending = LibSpawn.spawn_available(raw);
+                rest = new byte[Math.max(pending, 0)];
+                if (rest.length > 0) {
+                    Memory chunk = new Memory(rest.length);
+                    long count = LibSpawn.spawn_read(raw, chunk, rest.length);
+                    rest = count <= 0 ? new byte[0] : chunk.getByteArray(0, (int) count);
+                }
+            } finally {
+                fd.release();
+            }
+            keepBeforeLeftover(rest);
+            cleanable.clean();
+        } catch (IllegalStateException closed) {
+            // closed by its owner meanwhile: nothing left to keep
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What was buffered but unread comes first, then the pipe's rest. */
+    private void keepBeforeLeftover(byte[] rest) {
+        int buffered = limit - position;
+        byte[] all = new byte[buffered + rest.length];
+        if (buffered > 0) {
+            buffer.read(position, all, 0, buffered);
+        }
+        System.arraycopy(rest, 0, all, buffered, rest.length);
+        leftover = all;
+        position = 0;
+        limit = all.length;
+    }
+
+    /** Never waits for a reader: the fd is released when the last read in flight returns. */
     @Override
     public void close() {
+        closed = true;
         cleanable.clean();
     }
 }

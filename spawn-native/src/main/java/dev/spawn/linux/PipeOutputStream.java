@@ -13,7 +13,7 @@ final class PipeOutputStream extends OutputStream {
     private static final int BUFFER = 8192;
 
     private final SharedFd fd;
-    private final Memory buffer = new Memory(BUFFER);
+    private Memory buffer;
     private final Cleaner.Cleanable cleanable;
 
     PipeOutputStream(int fd) {
@@ -36,6 +36,9 @@ final class PipeOutputStream extends OutputStream {
             throw new IOException("Stream closed", e);
         }
         try {
+            if (buffer == null) {
+                buffer = new Memory(BUFFER);
+            }
             while (length > 0) {
                 int chunk = Math.min(length, BUFFER);
                 buffer.write(0, bytes, offset, chunk);
@@ -59,6 +62,11 @@ final class PipeOutputStream extends OutputStream {
 
     @Override
     public void close() {
+        cleanable.clean();
+    }
+
+    /** After the child exited nobody can read what we write: release the fd, as ProcessBuilder does. */
+    void childExited() {
         cleanable.clean();
     }
 }

@@ -1,0 +1,106 @@
+package dev.spawn.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.Backend;
+import dev.spawn.SpawnRequest;
+import dev.spawn.SpawnTemplate;
+import dev.spawn.SpawnedProcess;
+import dev.spawn.Spawner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Pipes are released as ProcessBuilder releases them: at EOF, at exit (keeping the rest), at close. */
+class StreamLifecycleTest {
+    private SpawnTemplate probe;
+
+    @BeforeEach
+    void open() throws IOException {
+        probe = Spawner.using(Backend.USERSPACE).template(TestSupport.probePath());
+    }
+
+    @AfterEach
+    void close() {
+        probe.close();
+    }
+
+    @Test
+    void readingToEofReleasesThePipesWithoutClose() throws Exception {
+        long before = pipes();
+        for (int i = 0; i < 50; i++) {
+            SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "stdio").build());
+            child.getInputStream().readAllBytes();
+            child.getErrorStream().readAllBytes();
+            child.waitFor();
+        }
+        assertEquals(before, pipes(), "pipe fds left open after EOF and exit");
+    }
+
+    @Test
+    void outputIsKeptAfterExitAndTheFdReleased() throws Exception {
+        long before = pipes();
+        SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "echo", "kept after exit").build());
+        assertEquals(0, child.waitFor());
+        assertEquals(before, pipes(), "the child's pipes were not released at exit");
+        assertEquals("kept after exit\n", new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertThrows(IOException.class, () -> child.getOutputStream().write(1));
+    }
+
+    @Test
+    void closeNeverWaitsForABlockedReader() throws Exception {
+        SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "sleep", "600000").build());
+        InputStream out = child.getInputStream();
+        CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.read();
+            } catch (IOException e) {
+                return -2;
+            }
+        });
+        Thread.sleep(100);
+        CompletableFuture.runAsync(() -> {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertThrows(IOException.class, out::read);
+        child.destroyForcibly();
+        assertEquals(128 + 9, child.waitFor());
+        assertEquals(-1, (int) reader.get(5, TimeUnit.SECONDS), "the blocked reader sees EOF once the child is gone");
+    }
+
+    @Test
+    void aReaderAfterExitGetsBufferedAndPendingBytesInOrder() throws Exception {
+        SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "echo", "abcdef").build());
+        InputStream out = child.getInputStream();
+        assertEquals('a', out.read());
+        assertEquals(0, child.waitFor());
+        assertEquals("bcdef\n", new String(out.readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(-1, out.read());
+    }
+
+    private static long pipes() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}
