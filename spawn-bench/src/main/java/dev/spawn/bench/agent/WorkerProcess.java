@@ -1,0 +1,143 @@
+package dev.spawn.bench.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The runner's handle on one worker JVM: starts it (stderr to a log file), reads its protocol
+ * lines on a thread, and timestamps its {@code DONE} line when it arrives.
+ */
+final class WorkerProcess {
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Long> doneAt = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final List<CallOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    private volatile String stats = "";
+    private volatile long workerNanos;
+
+    private WorkerProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static WorkerProcess start(String name, List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        WorkerProcess worker = new WorkerProcess(name, process, log);
+        Thread reader = new Thread(worker::readLines, "reader-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        return worker;
+    }
+
+    private void readLines() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith(WorkerProtocol.PREFIX)) {
+                    continue;
+                }
+                String message = line.substring(WorkerProtocol.PREFIX.length());
+                String word = message.split(" ", 2)[0];
+                String rest = message.length() > word.length() ? message.substring(word.length() + 1) : "";
+                switch (word) {
+                    case WorkerProtocol.READY:
+                        ready.complete(null);
+                        break;
+                    case WorkerProtocol.DONE:
+                        workerNanos = Long.parseLong(rest.split(" ")[0]);
+                        doneAt.complete(System.nanoTime());
+                        break;
+                    case WorkerProtocol.RESULT:
+                        outcomes.add(CallOutcome.fromLine(message));
+                        break;
+                    case WorkerProtocol.STATS:
+                        stats = rest;
+                        break;
+                    case WorkerProtocol.END:
+                        ended.complete(null);
+                        break;
+                    case WorkerProtocol.FAIL:
+                        failAll(new IllegalStateException("worker " + name + " failed: " + rest));
+                        break;
+                    default:
+                        break;
+                }
+            }
+            failAll(new IllegalStateException("worker " + name + " ended its output early (see " + log + ")"));
+        } catch (IOException | RuntimeException e) {
+            failAll(new IllegalStateException("worker " + name + ": cannot read its output: " + e, e));
+        }
+    }
+
+    private void failAll(RuntimeException why) {
+        ready.completeExceptionally(why);
+        doneAt.completeExceptionally(why);
+        ended.completeExceptionally(why);
+    }
+
+    void awaitReady(long seconds) throws InterruptedException {
+        await(ready, seconds, "warm up");
+    }
+
+    void go() throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        stdin.write((WorkerProtocol.GO + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+    }
+
+    long awaitDone(long seconds) throws InterruptedException {
+        return await(doneAt, seconds, "finish its calls");
+    }
+
+    /** Waits for {@code END} and the process's exit; returns its outcomes. */
+    List<CallOutcome> awaitEnd(long seconds) throws InterruptedException {
+        await(ended, seconds, "report");
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("worker " + name + " did not exit (see " + log + ")");
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("worker " + name + " exited with " + process.exitValue() + " (see " + log
+                    + ")");
+        }
+        return List.copyOf(outcomes);
+    }
+
+    String stats() {
+        return stats;
+    }
+
+    long workerNanos() {
+        return workerNanos;
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    private <T> T await(CompletableFuture<T> future, long seconds, String what) throws InterruptedException {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("worker " + name + " did not " + what + " within " + seconds + " s (see "
+                    + log + ")");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.spawn.bench.agent;
+
+/**
+ * The lines a worker prints on its stdout, each prefixed {@link #PREFIX} (anything else on
+ * stdout is ignored). In order: {@code READY} after warm-up, then (after the runner writes
+ * {@code GO} to its stdin) {@code DONE nanos calls}, one {@code R ...} per call
+ * ({@link CallOutcome#toLine()}), {@code STATS text}, {@code END}. {@code FAIL message} may come
+ * at any point and ends the worker.
+ */
+public final class WorkerProtocol {
+    public static final String PREFIX = "@@ ";
+    public static final String READY = "READY";
+    public static final String GO = "GO";
+    public static final String DONE = "DONE";
+    public static final String RESULT = "R";
+    public static final String STATS = "STATS";
+    public static final String END = "END";
+    public static final String FAIL = "FAIL";
+
+    private WorkerProtocol() {
+    }
+}

@@ -1,0 +1,179 @@
+package dev.spawn.bench.agent;
+
+import dev.spawn.Backend;
+import dev.spawn.SpawnTemplate;
+import dev.spawn.Spawner;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One worker JVM: runs its share of the calls (index mod W) with I in flight, on exactly one
+ * backend, and reports to the runner over stdout (see {@link WorkerProtocol}).
+ */
+public final class WorkerSession {
+    private final WorkerArgs args;
+    private final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+            new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
+
+    /** The worker's command line. */
+    public record WorkerArgs(Path calls, Path warmup, Path workspace, int worker, int workers, int inFlight,
+            Backend backend) {
+
+        /** Parses {@code --calls F --warmup F --workspace D --worker k --workers W --in-flight I --backend B}. */
+        public static WorkerArgs parse(String[] argv) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (int i = 0; i < argv.length; i += 2) {
+                if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                    throw new IllegalArgumentException("worker: expected --option value at \"" + argv[i] + "\"");
+                }
+                options.put(argv[i].substring(2), argv[i + 1]);
+            }
+            return new WorkerArgs(Path.of(required(options, "calls")), Path.of(required(options, "warmup")),
+                    Path.of(required(options, "workspace")), Integer.parseInt(required(options, "worker")),
+                    Integer.parseInt(required(options, "workers")), Integer.parseInt(required(options, "in-flight")),
+                    Backend.fromPropertyName(required(options, "backend")));
+        }
+
+        private static String required(Map<String, String> options, String name) {
+            String value = options.get(name);
+            if (value == null) {
+                throw new IllegalArgumentException("worker: --" + name + " is required");
+            }
+            return value;
+        }
+    }
+
+    public WorkerSession(WorkerArgs args) {
+        this.args = args;
+    }
+
+    /** Runs the session; returns the process exit code. */
+    public int run() {
+        try {
+            return runChecked();
+        } catch (Exception e) {
+            fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+            e.printStackTrace();
+            return 2;
+        }
+    }
+
+    private int runChecked() throws Exception {
+        String forced = System.getProperty("spawn.backend");
+        if (forced == null || Backend.fromPropertyName(forced) != args.backend()) {
+            fail("-Dspawn.backend=" + forced + " does not force --backend " + args.backend().propertyName());
+            return 2;
+        }
+        Spawner spawner = Spawner.system();
+        if (!spawner.backends().equals(List.of(args.backend()))) {
+            fail("Spawner.system() uses " + spawner.backends() + ", not only " + args.backend());
+            return 2;
+        }
+        List<CallFile.Entry> timed = new ArrayList<>();
+        for (CallFile.Entry entry : CallFile.read(args.calls())) {
+            if (entry.call().index() % args.workers() == args.worker()) {
+                timed.add(entry);
+            }
+        }
+        List<CallFile.Entry> warmup = CallFile.read(args.warmup());
+        Map<Path, SpawnTemplate> templates = new LinkedHashMap<>();
+        ExecutorService callers = Executors.newFixedThreadPool(args.inFlight());
+        ExecutorService stderrReaders = Executors.newFixedThreadPool(args.inFlight(), daemon("stderr"));
+        try {
+            for (List<CallFile.Entry> entries : List.of(warmup, timed)) {
+                for (CallFile.Entry entry : entries) {
+                    if (!templates.containsKey(entry.executable())) {
+                        SpawnTemplate template = spawner.template(entry.executable());
+                        templates.put(entry.executable(), template);
+                        if (template.backend() != args.backend()) {
+                            fail("template for " + entry.executable() + " is served by " + template.backend()
+                                    + ", not " + args.backend());
+                            return 2;
+                        }
+                    }
+                }
+            }
+            CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders);
+            for (CallOutcome outcome : runAll(warmup, templates, runner, callers)) {
+                if (outcome.error() != null) {
+                    fail("warm-up call #" + outcome.index() + " failed: " + outcome.error());
+                    return 2;
+                }
+            }
+            send(WorkerProtocol.READY);
+            String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (!WorkerProtocol.GO.equals(go)) {
+                fail("expected " + WorkerProtocol.GO + " on stdin, got " + go);
+                return 2;
+            }
+            long start = System.nanoTime();
+            List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
+            long elapsed = System.nanoTime() - start;
+            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size());
+            for (CallOutcome outcome : outcomes) {
+                out.println(WorkerProtocol.PREFIX + outcome.toLine());
+            }
+            send(WorkerProtocol.STATS + " " + spawner.stats().toString().replaceAll("\\s+", " "));
+            send(WorkerProtocol.END);
+            return 0;
+        } finally {
+            callers.shutdownNow();
+            stderrReaders.shutdownNow();
+            templates.values().forEach(SpawnTemplate::close);
+        }
+    }
+
+    /** Runs {@code entries} with the pool's threads each taking the next call until none is left. */
+    private List<CallOutcome> runAll(List<CallFile.Entry> entries, Map<Path, SpawnTemplate> templates,
+            CallRunner runner, ExecutorService callers) throws Exception {
+        CallOutcome[] outcomes = new CallOutcome[entries.size()];
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < args.inFlight(); lane++) {
+            lanes.add(callers.submit(() -> {
+                for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
+                    CallFile.Entry entry = entries.get(i);
+                    outcomes[i] = runner.run(templates.get(entry.executable()), entry.call());
+                }
+            }));
+        }
+        for (Future<?> lane : lanes) {
+            lane.get();
+        }
+        return List.of(outcomes);
+    }
+
+    private void send(String line) {
+        out.println(WorkerProtocol.PREFIX + line);
+        out.flush();
+    }
+
+    private void fail(String message) {
+        send(WorkerProtocol.FAIL + " " + message.replaceAll("\\s+", " "));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
