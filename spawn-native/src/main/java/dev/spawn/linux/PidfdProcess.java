@@ -4,6 +4,7 @@ import dev.spawn.Backend;
 import dev.spawn.SpawnedProcess;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.SharedFd;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CancellationException;
@@ -155,15 +156,33 @@ final class PidfdProcess extends SpawnedProcess {
         return !exit.isDone();
     }
 
+    /** SIGTERM through the pidfd; the streams are closed, as the JDK's ProcessImpl does. */
     @Override
     public void destroy() {
         signal(SIGTERM);
+        closeStreams();
     }
 
+    /** SIGKILL through the pidfd; the streams are closed, as the JDK's ProcessImpl does. */
     @Override
     public Process destroyForcibly() {
         signal(SIGKILL);
+        closeStreams();
         return this;
+    }
+
+    private void closeStreams() {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // nothing is lost: nobody can read what was not yet written to a killed child
+        }
+        try {
+            stdout.close();
+            stderr.close();
+        } catch (IOException ignored) {
+            // our pipe streams do not throw on close
+        }
     }
 
     private void signal(int signal) {
@@ -199,9 +218,13 @@ final class PidfdProcess extends SpawnedProcess {
                 () -> new IllegalStateException("process " + pid + " has exited and been reaped"));
     }
 
+    /**
+     * Completes asynchronously, as the JDK's does, so a callback that blocks can never stall the
+     * one reaper thread.
+     */
     @Override
     public CompletableFuture<Process> onExit() {
-        return exit.thenApply(code -> this);
+        return exit.thenApplyAsync(code -> this);
     }
 
     @Override
