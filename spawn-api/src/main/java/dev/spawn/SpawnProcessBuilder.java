@@ -1,0 +1,621 @@
+package dev.spawn;
+
+import dev.spawn.internal.ChildEnvironment;
+import dev.spawn.internal.CommandResolver;
+import dev.spawn.internal.DropInProcess;
+import dev.spawn.internal.PipePump;
+import dev.spawn.internal.StartFailures;
+import dev.spawn.internal.TemplateCache;
+import dev.spawn.spi.Errno;
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A drop-in for {@link java.lang.ProcessBuilder}: the same methods with the same contract,
+ * whose {@link #start()} spawns from a cached {@link SpawnTemplate} of {@link Spawner#system()}
+ * instead. Change the import and the constructor call; the {@link Process} it returns is a
+ * {@link SpawnedProcess} whose exit is collected by the library's one reaper thread, not one
+ * thread per child.
+ *
+ * <p>What is kept from ProcessBuilder, by design and checked by a differential test suite:
+ * <ul>
+ *   <li>the command name is resolved as the JDK's child does: a name with a {@code '/'} is used
+ *       as is, relative to {@link #directory()}; any other name is searched in the <em>caller's</em>
+ *       {@code PATH} (changing {@code PATH} in {@link #environment()} does not change the
+ *       lookup); a file that is not an executable script or ELF runs under {@code /bin/sh}, as
+ *       {@code execvp} does;</li>
+ *   <li>the child's {@code argv[0]} is {@code command().get(0)} as given;</li>
+ *   <li>{@link #environment()} is a copy of the caller's environment with the JDK's checks;</li>
+ *   <li>{@link #start()} throws the same exception types with the same messages
+ *       ({@code Cannot run program "x" (in directory "d"): error=2, No such file or directory}),
+ *       the library's own exception attached as suppressed;</li>
+ *   <li>exit status {@code 128 + signal} for a signalled child; {@code destroy} closes the
+ *       streams; redirect files are opened before the child exists, relative to the caller's
+ *       working directory.</li>
+ * </ul>
+ *
+ * <p>Templates are cached, one per absolute executable path, least recently used first out;
+ * the cache holds {@code spawn.templateCache.size} templates (system property, default 64,
+ * 0 for none), closes a template evicted once no spawn uses it, and closes them all at JVM
+ * shutdown. A cached template whose file was replaced (a tool upgraded by rename) is re-created
+ * at its next spawn, so the new binary runs.
+ *
+ * <p>Differences: see {@code docs/MIGRATING.md}. In short, on the KERNEL_TEMPLATE backend a
+ * child that cannot exec exits with 127 or 126 instead of {@code start()} throwing; on the
+ * PROCESS_BUILDER fallback {@code argv[0]} is the executable's path; {@link #startPipeline}
+ * joins stages through a copying thread per joint instead of one kernel pipe; arguments and
+ * environment are always encoded in UTF-8.
+ *
+ * <p>Like ProcessBuilder, this class is not synchronized.
+ */
+public final class SpawnProcessBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(SpawnProcessBuilder.class);
+    private static final String SHELL = "/bin/sh";
+
+    private List<String> command;
+    private File directory;
+    private Map<String, String> environment;
+    private boolean redirectErrorStream;
+    private Redirect[] redirects;
+
+    /**
+     * A builder for {@code command}, which is kept, not copied: later changes to the list are
+     * seen, as with {@link ProcessBuilder#ProcessBuilder(List)}.
+     *
+     * @throws NullPointerException if {@code command} is null
+     */
+    public SpawnProcessBuilder(List<String> command) {
+        if (command == null) {
+            throw new NullPointerException();
+        }
+        this.command = command;
+    }
+
+    /** A builder for the program and arguments {@code command}, copied into a new list. */
+    public SpawnProcessBuilder(String... command) {
+        this.command = new ArrayList<>(Arrays.asList(command));
+    }
+
+    /**
+     * Sets the program and its arguments to {@code command}, kept, not copied.
+     *
+     * @return this builder
+     * @throws NullPointerException if {@code command} is null
+     */
+    public SpawnProcessBuilder command(List<String> command) {
+        if (command == null) {
+            throw new NullPointerException();
+        }
+        this.command = command;
+        return this;
+    }
+
+    /**
+     * Sets the program and its arguments to {@code command}, copied into a new list.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder command(String... command) {
+        this.command = new ArrayList<>(Arrays.asList(command));
+        return this;
+    }
+
+    /** The program and its arguments: the list itself, changes to it are seen by {@link #start()}. */
+    public List<String> command() {
+        return command;
+    }
+
+    /**
+     * The child's environment, created on first call as a mutable copy of this process's
+     * environment. Until it is called, children get this process's environment unchanged.
+     * As ProcessBuilder's map, it throws {@link IllegalArgumentException} for a name containing
+     * {@code '='} or NUL and a value containing NUL, {@link NullPointerException} for null and
+     * {@link ClassCastException} for a key or value that is not a {@code String}; its views
+     * support removal but not addition.
+     */
+    public Map<String, String> environment() {
+        if (environment == null) {
+            environment = new ChildEnvironment(System.getenv());
+        }
+        return environment;
+    }
+
+    /** The child's working directory; {@code null} (the default) means this process's. */
+    public File directory() {
+        return directory;
+    }
+
+    /**
+     * Sets the child's working directory; {@code null} means this process's. A relative directory
+     * is relative to this process's working directory.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder directory(File directory) {
+        this.directory = directory;
+        return this;
+    }
+
+    private Redirect[] redirects() {
+        if (redirects == null) {
+            redirects = new Redirect[] {Redirect.PIPE, Redirect.PIPE, Redirect.PIPE};
+        }
+        return redirects;
+    }
+
+    /**
+     * Sets the child's standard input: {@link Redirect#PIPE} (the default), {@link Redirect#INHERIT}
+     * or {@link Redirect#from(File)}.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException for a redirect of type WRITE or APPEND
+     * @throws NullPointerException if {@code source} is null
+     */
+    public SpawnProcessBuilder redirectInput(Redirect source) {
+        if (source.type() == Redirect.Type.WRITE || source.type() == Redirect.Type.APPEND) {
+            throw new IllegalArgumentException("Redirect invalid for reading: " + source);
+        }
+        redirects()[0] = source;
+        return this;
+    }
+
+    /**
+     * Sets the child's standard output: {@link Redirect#PIPE} (the default), {@link Redirect#INHERIT},
+     * {@link Redirect#DISCARD}, {@link Redirect#to(File)} or {@link Redirect#appendTo(File)}.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException for a redirect of type READ
+     * @throws NullPointerException if {@code destination} is null
+     */
+    public SpawnProcessBuilder redirectOutput(Redirect destination) {
+        if (destination.type() == Redirect.Type.READ) {
+            throw new IllegalArgumentException("Redirect invalid for writing: " + destination);
+        }
+        redirects()[1] = destination;
+        return this;
+    }
+
+    /**
+     * Sets the child's standard error, as {@link #redirectOutput(Redirect)}; ignored while
+     * {@link #redirectErrorStream()} is true.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException for a redirect of type READ
+     * @throws NullPointerException if {@code destination} is null
+     */
+    public SpawnProcessBuilder redirectError(Redirect destination) {
+        if (destination.type() == Redirect.Type.READ) {
+            throw new IllegalArgumentException("Redirect invalid for writing: " + destination);
+        }
+        redirects()[2] = destination;
+        return this;
+    }
+
+    /**
+     * Reads the child's standard input from {@code file}: {@code redirectInput(Redirect.from(file))}.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder redirectInput(File file) {
+        return redirectInput(Redirect.from(file));
+    }
+
+    /**
+     * Writes the child's standard output to {@code file}, truncated: {@code redirectOutput(Redirect.to(file))}.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder redirectOutput(File file) {
+        return redirectOutput(Redirect.to(file));
+    }
+
+    /**
+     * Writes the child's standard error to {@code file}, truncated: {@code redirectError(Redirect.to(file))}.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder redirectError(File file) {
+        return redirectError(Redirect.to(file));
+    }
+
+    /** The child's standard input; {@link Redirect#PIPE} unless set. */
+    public Redirect redirectInput() {
+        return redirects == null ? Redirect.PIPE : redirects[0];
+    }
+
+    /** The child's standard output; {@link Redirect#PIPE} unless set. */
+    public Redirect redirectOutput() {
+        return redirects == null ? Redirect.PIPE : redirects[1];
+    }
+
+    /** The child's standard error; {@link Redirect#PIPE} unless set. */
+    public Redirect redirectError() {
+        return redirects == null ? Redirect.PIPE : redirects[2];
+    }
+
+    /**
+     * Sets all three standard streams to {@link Redirect#INHERIT}: the child uses this process's.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder inheritIO() {
+        Arrays.fill(redirects(), Redirect.INHERIT);
+        return this;
+    }
+
+    /** Whether the child's standard error goes where its standard output goes (default false). */
+    public boolean redirectErrorStream() {
+        return redirectErrorStream;
+    }
+
+    /**
+     * Sends the child's standard error where its standard output goes; {@link Process#getErrorStream()}
+     * then reads nothing.
+     *
+     * @return this builder
+     */
+    public SpawnProcessBuilder redirectErrorStream(boolean redirectErrorStream) {
+        this.redirectErrorStream = redirectErrorStream;
+        return this;
+    }
+
+    /**
+     * Starts a child with this builder's settings, from the cached template of its executable.
+     *
+     * @return the child, a {@link SpawnedProcess}
+     * @throws NullPointerException if an element of the command is null
+     * @throws IndexOutOfBoundsException if the command is empty
+     * @throws IOException if the child cannot be started, with ProcessBuilder's message; an
+     *     argument containing NUL is {@code IOException("invalid null character in command")}
+     */
+    public Process start() throws IOException {
+        return wrap(spawn(redirectInput(), redirectOutput()), redirectInput() == Redirect.PIPE,
+                redirectOutput() == Redirect.PIPE);
+    }
+
+    /**
+     * The child as ProcessBuilder returns it: a stream that is not a pipe is ProcessBuilder's
+     * null stream (never closed, so closing one process's null stream cannot affect another's).
+     */
+    private DropInProcess wrap(SpawnedProcess child, boolean stdinPiped, boolean stdoutPiped) {
+        boolean stderrPiped = !redirectErrorStream && redirectError() == Redirect.PIPE;
+        return new DropInProcess(child, stdinPiped ? child.getOutputStream() : DropInProcess.NULL_OUTPUT,
+                stdoutPiped ? child.getInputStream() : DropInProcess.NULL_INPUT,
+                stderrPiped ? child.getErrorStream() : DropInProcess.NULL_INPUT);
+    }
+
+    /**
+     * Starts one child per builder, each one's standard output piped to the next one's standard
+     * input, as {@link ProcessBuilder#startPipeline(List)}: the first builder's input and the last
+     * one's output are theirs, every other input and output must be {@link Redirect#PIPE}. The
+     * joined streams of the returned processes are null streams. If a child cannot be started,
+     * those already started are killed and waited for, and the exception is thrown.
+     *
+     * <p>Unlike ProcessBuilder, the stages are joined by a daemon thread per joint that copies
+     * one pipe into the next, alive until the upstream stage's output ends or the downstream
+     * stage stops reading; SIGPIPE and end of file reach the stages as with a direct pipe.
+     *
+     * @return the children, in the builders' order (a new, modifiable list)
+     * @throws IllegalArgumentException if a redirect other than the first input and the last
+     *     output is not {@link Redirect#PIPE} (checked for all builders before any child starts)
+     * @throws IOException if a child cannot be started
+     */
+    public static List<Process> startPipeline(List<SpawnProcessBuilder> builders) throws IOException {
+        int count = builders.size();
+        for (int index = 0; index < count; index++) {
+            SpawnProcessBuilder builder = builders.get(index);
+            if (index > 0 && builder.redirectInput() != Redirect.PIPE) {
+                throw new IllegalArgumentException("builder redirectInput() must be PIPE except for the first builder: "
+                        + builder.redirectInput());
+            }
+            if (index < count - 1 && builder.redirectOutput() != Redirect.PIPE) {
+                throw new IllegalArgumentException("builder redirectOutput() must be PIPE except for the last builder: "
+                        + builder.redirectOutput());
+            }
+        }
+        List<Process> processes = new ArrayList<>(count);
+        List<SpawnedProcess> started = new ArrayList<>(count);
+        try {
+            for (int index = 0; index < count; index++) {
+                SpawnProcessBuilder builder = builders.get(index);
+                SpawnedProcess child = builder.spawn(index > 0 ? Redirect.PIPE : builder.redirectInput(),
+                        index < count - 1 ? Redirect.PIPE : builder.redirectOutput());
+                started.add(child);
+                if (index > 0) {
+                    PipePump.start(started.get(index - 1).getInputStream(), child.getOutputStream());
+                }
+                processes.add(builder.wrap(child, index == 0 && builder.redirectInput() == Redirect.PIPE,
+                        index == count - 1 && builder.redirectOutput() == Redirect.PIPE));
+            }
+        } catch (IOException | RuntimeException e) {
+            killAll(started, processes);
+            throw e;
+        }
+        return processes;
+    }
+
+    /** Kills and reaps the stages started so far, as ProcessBuilder does; pumps end with them. */
+    private static void killAll(List<SpawnedProcess> started, List<Process> wrapped) {
+        for (int i = 0; i < started.size(); i++) {
+            if (i < wrapped.size()) {
+                wrapped.get(i).destroyForcibly();
+            } else {
+                started.get(i).destroyForcibly();
+            }
+        }
+        boolean interrupted = false;
+        for (SpawnedProcess child : started) {
+            while (true) {
+                try {
+                    child.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One start with this builder's settings and the given stdin/stdout (a pipeline overrides them). */
+    private SpawnedProcess spawn(Redirect in, Redirect out) throws IOException {
+        String[] cmdarray = command.toArray(new String[command.size()]);
+        cmdarray = cmdarray.clone();
+        for (String arg : cmdarray) {
+            if (arg == null) {
+                throw new NullPointerException();
+            }
+        }
+        String program = cmdarray[0];
+        String dir = directory == null ? null : directory.toString();
+        for (String arg : cmdarray) {
+            if (arg.indexOf('\u0000') >= 0) {
+                throw new IOException("invalid null character in command");
+            }
+        }
+        return new Launch(cmdarray, dir, in, out, redirectError()).run();
+    }
+
+    /** The state of one start: request, resolution, and the JDK-shaped errors. */
+    private final class Launch {
+        private final String[] argv;
+        private final String program;
+        private final String dir;
+        private final Redirect in;
+        private final Redirect out;
+        private final Redirect err;
+
+        Launch(String[] argv, String dir, Redirect in, Redirect out, Redirect err) {
+            this.argv = argv;
+            this.program = argv[0];
+            this.dir = dir;
+            this.in = in;
+            this.out = out;
+            this.err = err;
+        }
+
+        SpawnedProcess run() throws IOException {
+            SpawnRequest request;
+            try {
+                request = request(argv);
+            } catch (IllegalArgumentException e) {
+                throw StartFailures.cannotRun(program, dir, e);
+            }
+            if (redirectErrorStream && isFile(err)) {
+                // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused
+                openRedirects();
+            }
+            CommandResolver.Resolution found = Holder.RESOLVER.resolve(program, directory);
+            if (!found.found()) {
+                throw execFailure(found.errno(), null);
+            }
+            try {
+                return spawn(found.absolute(), request);
+            } catch (SpawnException e) {
+                if (e.stage() == SpawnException.Stage.EXEC && e.errno() == Errno.ENOEXEC) {
+                    return viaShell(found.execName(), request);
+                }
+                throw translate(e);
+            }
+        }
+
+        /** What execvp does with a file the kernel cannot exec: {@code /bin/sh file args...}. */
+        private SpawnedProcess viaShell(String file, SpawnRequest request) throws IOException {
+            List<String> args = new ArrayList<>(argv.length + 1);
+            args.add(SHELL);
+            args.add(file);
+            args.addAll(Arrays.asList(argv).subList(1, argv.length));
+            try {
+                return spawn(SHELL, request.toBuilder().args(args).build());
+            } catch (SpawnException e) {
+                throw translate(e);
+            }
+        }
+
+        /**
+         * Spawns from the cached template for {@code executable}; a template that cannot be made
+         * or re-made is an exec failure, and leaves the cache.
+         */
+        private SpawnedProcess spawn(String executable, SpawnRequest request) throws IOException {
+            TemplateCache.Lease<SpawnTemplate> lease;
+            try {
+                lease = Holder.CACHE.acquire(executable);
+            } catch (NoSuchFileException e) {
+                throw execFailure(Errno.ENOENT, e);
+            } catch (AccessDeniedException e) {
+                throw execFailure(Errno.EACCES, e);
+            } catch (SpawnException e) {
+                throw execFailure(e.errno(), e);
+            }
+            try {
+                return lease.value().spawn(request);
+            } catch (NoSuchFileException e) {
+                Holder.CACHE.invalidate(lease);
+                throw execFailure(Errno.ENOENT, e);
+            } catch (AccessDeniedException e) {
+                Holder.CACHE.invalidate(lease);
+                throw execFailure(Errno.EACCES, e);
+            } catch (SpawnException e) {
+                if (e.stage() == SpawnException.Stage.CREATE) {
+                    // a re-create after ESTALE failed: the cached template is dead
+                    Holder.CACHE.invalidate(lease);
+                }
+                throw e;
+            } finally {
+                lease.close();
+            }
+        }
+
+        private SpawnRequest request(String[] args) {
+            SpawnRequest.Builder builder = SpawnRequest.builder(args);
+            if (environment != null) {
+                Map<String, String> env = new LinkedHashMap<>(environment.size() * 2);
+                for (Map.Entry<String, String> entry : environment.entrySet()) {
+                    if (!entry.getKey().isEmpty()) {
+                        env.put(entry.getKey(), entry.getValue());
+                    }
+                }
+                builder.environment(env);
+            }
+            if (directory != null) {
+                builder.directory(directory.toPath());
+            }
+            builder.stdin(input(in));
+            builder.stdout(output(out));
+            builder.stderr(redirectErrorStream ? Stdio.toStdout() : output(err));
+            return builder.build();
+        }
+
+        /** A failure the library reported, as the JDK would have reported it. */
+        private IOException translate(SpawnException e) throws IOException {
+            for (Throwable suppressed : e.getSuppressed()) {
+                // the PROCESS_BUILDER backend keeps the JDK's own exception
+                if (suppressed instanceof IOException && suppressed.getCause() instanceof Exception
+                        && String.valueOf(suppressed.getMessage()).startsWith("Cannot run program")) {
+                    IOException failure = StartFailures.cannotRun(program, dir, (Exception) suppressed.getCause());
+                    failure.addSuppressed(e);
+                    return failure;
+                }
+            }
+            String message = String.valueOf(e.getMessage());
+            if (e.stage() == SpawnException.Stage.BEFORE_CHILD && message.contains("open working directory")) {
+                openRedirects(e);
+                return StartFailures.exec(program, dir, e.errno(), e);
+            }
+            return execFailure(e.errno(), e);
+        }
+
+        /**
+         * A failed exec, after the checks the JDK makes before it: the redirect files (opened in
+         * the caller), then the working directory (the child's chdir).
+         */
+        private IOException execFailure(int errno, Throwable library) throws IOException {
+            openRedirects(library);
+            if (directory != null) {
+                if (!directory.exists()) {
+                    return StartFailures.exec(program, dir, Errno.ENOENT, library);
+                }
+                if (!directory.isDirectory()) {
+                    return StartFailures.exec(program, dir, Errno.ENOTDIR, library);
+                }
+            }
+            return StartFailures.exec(program, dir, errno, library);
+        }
+
+        private void openRedirects() throws IOException {
+            openRedirects(null);
+        }
+
+        private void openRedirects(Throwable library) throws IOException {
+            try {
+                StartFailures.openRedirects(in, out, err);
+            } catch (IOException | IllegalArgumentException e) {
+                IOException failure = StartFailures.cannotRun(program, dir, e);
+                if (library != null) {
+                    failure.addSuppressed(library);
+                }
+                throw failure;
+            }
+        }
+    }
+
+    private static boolean isFile(Redirect redirect) {
+        return redirect.file() != null;
+    }
+
+    private static Stdio input(Redirect redirect) {
+        switch (redirect.type()) {
+            case PIPE:
+                return Stdio.pipe();
+            case INHERIT:
+                return Stdio.inherit();
+            case READ:
+                return Stdio.readFrom(redirect.file().toPath());
+            default:
+                throw new IllegalArgumentException("Redirect invalid for reading: " + redirect);
+        }
+    }
+
+    private static Stdio output(Redirect redirect) {
+        switch (redirect.type()) {
+            case PIPE:
+                return Stdio.pipe();
+            case INHERIT:
+                return Stdio.inherit();
+            case WRITE:
+                return redirect.equals(Redirect.DISCARD) ? Stdio.discard() : Stdio.writeTo(redirect.file().toPath());
+            case APPEND:
+                return Stdio.appendTo(redirect.file().toPath());
+            default:
+                throw new IllegalArgumentException("Redirect invalid for writing: " + redirect);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SpawnProcessBuilder" + command + (directory == null ? "" : " in " + directory);
+    }
+
+    /** The JVM-wide resolver and template cache, made on first start. */
+    private static final class Holder {
+        static final CommandResolver RESOLVER = CommandResolver.ofCallerPath();
+        static final TemplateCache<SpawnTemplate> CACHE = createCache();
+
+        private static TemplateCache<SpawnTemplate> createCache() {
+            int size = 64;
+            String property = System.getProperty("spawn.templateCache.size");
+            if (property != null && !property.isBlank()) {
+                try {
+                    size = Integer.parseInt(property.trim());
+                } catch (NumberFormatException e) {
+                    size = -1;
+                }
+                if (size < 0) {
+                    LOG.warn("spawn.templateCache.size={} is not a count; using 64", property);
+                    size = 64;
+                }
+            }
+            TemplateCache<SpawnTemplate> cache = new TemplateCache<>(size,
+                    path -> Spawner.system().template(Path.of(path)));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(cache::close, "spawn-template-cache-close"));
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: its exit closes the templates' fds
+            }
+            return cache;
+        }
+    }
+}

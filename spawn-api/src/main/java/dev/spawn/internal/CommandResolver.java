@@ -1,0 +1,117 @@
+package dev.spawn.internal;
+
+import dev.spawn.spi.Errno;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the executable for {@code argv[0]} as the JDK's child does ({@code JDK_execvpe} in
+ * {@code childproc.c}): a name containing {@code '/'} is used as is, relative to the child's
+ * working directory; any other name is looked up in the <em>caller's</em> {@code PATH} (never
+ * the child's environment), an empty entry meaning the child's working directory, and
+ * {@code ":/bin:/usr/bin"} when {@code PATH} is unset. A candidate that exists but cannot be
+ * executed (a directory, no execute permission) is remembered as EACCES and the search goes on;
+ * EACCES is the answer when nothing executable is found after one, ENOENT otherwise.
+ */
+public final class CommandResolver {
+    /** The JDK's default when PATH is unset. */
+    static final String DEFAULT_PATH = ":/bin:/usr/bin";
+
+    private final List<String> directories;
+
+    /** A resolver over {@code path}, a PATH value ({@code null} for the JDK's default). */
+    public CommandResolver(String path) {
+        this.directories = split(path == null ? DEFAULT_PATH : path);
+    }
+
+    /** A resolver over this process's {@code PATH}. */
+    public static CommandResolver ofCallerPath() {
+        return new CommandResolver(System.getenv("PATH"));
+    }
+
+    private static List<String> split(String path) {
+        List<String> directories = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            int colon = path.indexOf(':', start);
+            String entry = colon < 0 ? path.substring(start) : path.substring(start, colon);
+            directories.add(entry.isEmpty() ? "." : entry);
+            if (colon < 0) {
+                return List.copyOf(directories);
+            }
+            start = colon + 1;
+        }
+    }
+
+    /**
+     * What the child would exec for {@code program}.
+     *
+     * @param program {@code argv[0]} as the caller gave it
+     * @param directory the child's working directory, or {@code null} for the caller's
+     */
+    public Resolution resolve(String program, File directory) {
+        String base = directory == null ? new File("").getAbsolutePath() : directory.getAbsolutePath();
+        if (program.isEmpty()) {
+            return new Resolution(null, null, Errno.ENOENT);
+        }
+        if (program.indexOf('/') >= 0) {
+            return new Resolution(absolute(base, program), program, 0);
+        }
+        boolean denied = false;
+        for (String dir : directories) {
+            String candidate = dir.endsWith("/") ? dir + program : dir + "/" + program;
+            String absolute = absolute(base, candidate);
+            File file = new File(absolute);
+            if (file.isFile() && file.canExecute()) {
+                return new Resolution(absolute, candidate, 0);
+            }
+            if (file.exists()) {
+                denied = true;
+            }
+        }
+        return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
+    }
+
+    /** {@code path} made absolute against {@code base}, with its {@code "."} segments dropped. */
+    static String absolute(String base, String path) {
+        StringBuilder out = new StringBuilder(base.length() + path.length() + 1);
+        if (path.startsWith("/")) {
+            out.append('/');
+        } else {
+            append(out, base);
+        }
+        append(out, path);
+        if (out.length() > 1 && out.charAt(out.length() - 1) == '/') {
+            out.setLength(out.length() - 1);
+        }
+        return out.length() == 0 ? "/" : out.toString();
+    }
+
+    private static void append(StringBuilder out, String path) {
+        for (String segment : path.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+                out.append('/');
+            }
+            out.append(segment);
+        }
+    }
+
+    /**
+     * The outcome of a lookup.
+     *
+     * @param absolute the executable's absolute path (a template's key), or {@code null} on failure
+     * @param execName the path the JDK's child would pass to {@code execve}: {@code argv[0]} when
+     *     it contains a {@code '/'}, else the PATH entry joined with it
+     * @param errno 0, or why nothing was found (ENOENT, EACCES)
+     */
+    public record Resolution(String absolute, String execName, int errno) {
+        /** Whether an executable was found. */
+        public boolean found() {
+            return errno == 0;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.spawn.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A bounded, least-recently-used cache of closeable values (templates) by key (an absolute
+ * executable path), with leases: a value is closed when it has been evicted, invalidated or the
+ * cache closed <em>and</em> no lease on it is open, so an eviction never closes a template a spawn
+ * in flight is using. Creating a value happens outside the cache's lock; when two threads create
+ * the same key at once, one value wins and the other is closed.
+ *
+ * <p>A capacity of 0 caches nothing: each lease gets a fresh value, closed at release. After
+ * {@link #close()} the cache behaves so too. Thread-safe.
+ *
+ * @param <V> the cached values
+ */
+public final class TemplateCache<V extends AutoCloseable> {
+    /** Creates the value for a key. */
+    @FunctionalInterface
+    public interface Loader<V> {
+        /** The value for {@code key}. */
+        V load(String key) throws IOException;
+    }
+
+    private final int capacity;
+    private final Loader<V> loader;
+    private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private boolean closed;
+
+    /**
+     * @param capacity the most values kept, at least 0
+     * @param loader creates a value on a miss
+     */
+    public TemplateCache(int capacity, Loader<V> loader) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("template cache capacity " + capacity + " is negative");
+        }
+        this.capacity = capacity;
+        this.loader = loader;
+    }
+
+    /**
+     * A lease on the value for {@code key}, created on a miss; close the lease when done with it.
+     *
+     * @throws IOException what the loader threw; nothing is cached then
+     */
+    public Lease<V> acquire(String key) throws IOException {
+        synchronized (this) {
+            Entry<V> entry = entries.get(key);
+            if (entry != null) {
+                entry.leases++;
+                return new Lease<>(this, key, entry);
+            }
+        }
+        V created = loader.load(key);
+        Entry<V> fresh = new Entry<>(created);
+        fresh.leases = 1;
+        List<Entry<V>> toClose = new ArrayList<>();
+        Entry<V> result;
+        synchronized (this) {
+            Entry<V> existing = closed || capacity == 0 ? null : entries.get(key);
+            if (existing != null) {
+                existing.leases++;
+                fresh.retired = true;
+                fresh.leases = 0;
+                toClose.add(fresh);
+                result = existing;
+            } else {
+                result = fresh;
+                if (closed || capacity == 0) {
+                    fresh.retired = true;
+                } else {
+                    entries.put(key, fresh);
+                    Iterator<Entry<V>> eldest = entries.values().iterator();
+                    while (entries.size() > capacity) {
+                        retire(eldest.next(), toClose);
+                        eldest.remove();
+                    }
+                }
+            }
+        }
+        closeAll(toClose);
+        return new Lease<>(this, key, result);
+    }
+
+    /**
+     * Drops {@code lease}'s value from the cache if it is still the one cached (its executable
+     * is gone or broken); it is closed once every lease on it is released.
+     */
+    public void invalidate(Lease<V> lease) {
+        List<Entry<V>> toClose = new ArrayList<>();
+        synchronized (this) {
+            if (entries.get(lease.key) == lease.entry) {
+                entries.remove(lease.key);
+                retire(lease.entry, toClose);
+            }
+        }
+        closeAll(toClose);
+    }
+
+    /** Empties the cache; values in use are closed when their last lease is released. Idempotent. */
+    public void close() {
+        List<Entry<V>> toClose = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            for (Entry<V> entry : entries.values()) {
+                retire(entry, toClose);
+            }
+            entries.clear();
+        }
+        closeAll(toClose);
+    }
+
+    /** How many values are cached now. */
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** The cached keys, least recently used first. */
+    public synchronized List<String> keys() {
+        return new ArrayList<>(entries.keySet());
+    }
+
+    /** The capacity given at construction. */
+    public int capacity() {
+        return capacity;
+    }
+
+    private void release(Entry<V> entry) {
+        boolean close;
+        synchronized (this) {
+            if (entry.leases <= 0) {
+                throw new IllegalStateException("template lease released twice");
+            }
+            entry.leases--;
+            close = entry.retired && entry.leases == 0;
+        }
+        if (close) {
+            closeQuietly(entry.value);
+        }
+    }
+
+    /** Under the lock: marks {@code entry} evicted and queues its close if no lease is open. */
+    private static <V extends AutoCloseable> void retire(Entry<V> entry, List<Entry<V>> toClose) {
+        entry.retired = true;
+        if (entry.leases == 0) {
+            toClose.add(entry);
+        }
+    }
+
+    private static <V extends AutoCloseable> void closeAll(List<Entry<V>> toClose) {
+        for (Entry<V> entry : toClose) {
+            closeQuietly(entry.value);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable value) {
+        try {
+            value.close();
+        } catch (Exception e) {
+            // a template's close does not throw; anything else has nothing to tell the spawner
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "TemplateCache[" + entries.size() + "/" + capacity + (closed ? ", closed" : "") + "]";
+    }
+
+    private static final class Entry<V> {
+        final V value;
+        int leases;
+        boolean retired;
+
+        Entry(V value) {
+            this.value = value;
+        }
+    }
+
+    /**
+     * One use of a cached value; {@link #close()} releases it (once; a second close is ignored).
+     *
+     * @param <V> the value type
+     */
+    public static final class Lease<V extends AutoCloseable> implements AutoCloseable {
+        private final TemplateCache<V> cache;
+        private final String key;
+        private final Entry<V> entry;
+        private boolean released;
+
+        private Lease(TemplateCache<V> cache, String key, Entry<V> entry) {
+            this.cache = cache;
+            this.key = key;
+            this.entry = entry;
+        }
+
+        /** The leased value; valid until {@link #close()}. */
+        public V value() {
+            return entry.value;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                cache.release(entry);
+            }
+        }
+    }
+
+    /** For tests: the entries in LRU order with their lease counts. */
+    synchronized Map<String, Integer> leaseCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> counts.put(key, entry.leases));
+        return counts;
+    }
+}

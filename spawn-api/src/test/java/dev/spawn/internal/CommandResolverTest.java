@@ -1,0 +1,79 @@
+package dev.spawn.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.spawn.spi.Errno;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandResolverTest {
+    @TempDir
+    Path dir;
+
+    private Path executable(Path at) throws IOException {
+        Files.createDirectories(at.getParent());
+        Files.writeString(at, "#!/bin/sh\n");
+        at.toFile().setExecutable(true);
+        return at;
+    }
+
+    @Test
+    void firstExecutableOnPathWins() throws IOException {
+        executable(dir.resolve("b/tool"));
+        executable(dir.resolve("c/tool"));
+        CommandResolver resolver = new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b") + ":" + dir.resolve("c"));
+        CommandResolver.Resolution found = resolver.resolve("tool", null);
+        assertEquals(dir.resolve("b/tool").toString(), found.absolute());
+        assertEquals(dir.resolve("b") + "/tool", found.execName());
+    }
+
+    @Test
+    void nonExecutableAndDirectoriesAreSkippedButRememberedAsEacces() throws IOException {
+        Files.createDirectories(dir.resolve("a/tool"));
+        Files.createDirectories(dir.resolve("b"));
+        Files.writeString(dir.resolve("b/tool"), "not executable");
+        CommandResolver resolver = new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b"));
+        assertEquals(Errno.EACCES, resolver.resolve("tool", null).errno());
+        executable(dir.resolve("c/tool"));
+        resolver = new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b") + ":" + dir.resolve("c"));
+        assertEquals(dir.resolve("c/tool").toString(), resolver.resolve("tool", null).absolute());
+        assertEquals(Errno.ENOENT, resolver.resolve("other", null).errno());
+    }
+
+    @Test
+    void emptyEntryIsTheChildsWorkingDirectory() throws IOException {
+        executable(dir.resolve("work/tool"));
+        CommandResolver resolver = new CommandResolver("/nonexistent::/also-not");
+        CommandResolver.Resolution found = resolver.resolve("tool", dir.resolve("work").toFile());
+        assertEquals(dir.resolve("work/tool").toString(), found.absolute());
+        assertEquals("./tool", found.execName());
+    }
+
+    @Test
+    void slashNamesAreRelativeToTheDirectoryAndNotSearched() throws IOException {
+        CommandResolver resolver = new CommandResolver("/bin:/usr/bin");
+        CommandResolver.Resolution found = resolver.resolve("./bin/x", dir.toFile());
+        assertEquals(dir + "/bin/x", found.absolute());
+        assertEquals("./bin/x", found.execName());
+        assertEquals("/usr/bin/env", resolver.resolve("/usr/bin/env", dir.toFile()).absolute());
+        assertEquals(new File("").getAbsolutePath() + "/a/b", resolver.resolve("a/./b", null).absolute());
+        assertEquals(dir + "/../x", resolver.resolve("../x", dir.toFile()).absolute());
+    }
+
+    @Test
+    void emptyNameIsEnoent() {
+        CommandResolver.Resolution resolution = new CommandResolver("/bin").resolve("", null);
+        assertFalse(resolution.found());
+        assertEquals(Errno.ENOENT, resolution.errno());
+    }
+
+    @Test
+    void unsetPathIsTheJdkDefault() {
+        assertEquals("/bin/sh", new CommandResolver(null).resolve("sh", null).absolute());
+    }
+}
