@@ -4,13 +4,18 @@
  * USERSPACE backend calls, with no JVM around it), keeping K children in
  * flight, and prints spawns per second.
  *
- * usage: spawn-loop N K /abs/program [pipe] [args...]
- *   pipe: the child's stdout is a pipe that the loop drains to EOF.
+ * usage: spawn-loop N K /abs/program null|pipe [args...]
+ *   null: stdin, stdout and stderr are /dev/null;
+ *   pipe: stdout is a pipe that the loop drains to EOF, the others /dev/null.
+ * Either way the child gets the actions the Java library gives it for the
+ * same request (an empty signal mask, then dup2 of each standard stream), so
+ * the two do the same work.
  */
 #define _GNU_SOURCE
 #include "spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,22 +52,24 @@ static size_t pack(char *buf, size_t cap, char **strs, int n)
 }
 
 static int start(const char *path, int held, const int64_t *id, const char *argv,
-		 int argc, int use_pipe, struct slot *s)
+		 int argc, int use_pipe, int devnull, struct slot *s)
 {
-	int64_t act[2 * SPAWN_ACTION_WORDS] = { 0 };
+	int64_t act[4 * SPAWN_ACTION_WORDS] = { 0 };
 	int fds[2] = { -1, -1 };
 	int32_t out[SPAWN_RESULT_WORDS];
-	int n = 0, r;
+	int r;
 
-	if (use_pipe) {
-		if (spawn_pipe(fds) < 0)
-			return -1;
-		act[0] = 1; /* DUP2 */
-		act[2] = fds[1];
-		act[3] = 1;
-		n = 1;
+	if (use_pipe && spawn_pipe(fds) < 0)
+		return -1;
+	act[0] = 5; /* SIGMASK, empty */
+	for (int target = 0; target < 3; target++) {
+		int64_t *a = act + (target + 1) * SPAWN_ACTION_WORDS;
+
+		a[0] = 1; /* DUP2 */
+		a[2] = target == 1 && use_pipe ? fds[1] : devnull;
+		a[3] = target;
 	}
-	r = spawn_user_spawn(held, path, id, 0, argv, argc, "", 0, act, n, "", 1, out);
+	r = spawn_user_spawn(held, path, id, 0, argv, argc, "", 0, act, 4, "", 1, out);
 	if (use_pipe)
 		spawn_close(fds[1]);
 	if (r < 0) {
@@ -94,33 +101,33 @@ int main(int argc, char **argv)
 	int64_t id[SPAWN_IDENTITY_WORDS];
 	int32_t kind;
 	long total, inflight, done = 0, started = 0;
-	int use_pipe, first_arg, held;
+	int use_pipe, held, devnull;
 	struct slot *slots;
 	struct pollfd *pfds;
 	double t0;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: spawn-loop N K /abs/program [pipe] [args...]\n");
+	if (argc < 5 || (strcmp(argv[4], "null") && strcmp(argv[4], "pipe"))) {
+		fprintf(stderr, "usage: spawn-loop N K /abs/program null|pipe [args...]\n");
 		return 2;
 	}
 	total = atol(argv[1]);
 	inflight = atol(argv[2]);
-	use_pipe = argc > 4 && !strcmp(argv[4], "pipe");
-	first_arg = use_pipe ? 5 : 4;
+	use_pipe = !strcmp(argv[4], "pipe");
+	devnull = spawn_open("/dev/null", O_RDWR, 0);
 	held = spawn_user_create(argv[3], -1, id, &kind);
 	if (held < 0 || inflight < 1 || total < inflight) {
 		fprintf(stderr, "spawn-loop: bad arguments or %s: %s\n", argv[3],
 			held < 0 ? strerror(-held) : "");
 		return 2;
 	}
-	argv[first_arg - 1] = argv[3];
-	size_t len = pack(argbuf, sizeof(argbuf), argv + first_arg - 1, argc - first_arg + 1);
-	(void)len;
+	/* argv[0] of the child is the program, then the arguments after the mode. */
+	argv[4] = argv[3];
+	pack(argbuf, sizeof(argbuf), argv + 4, argc - 4);
 	slots = calloc(inflight, sizeof(*slots));
 	pfds = calloc(inflight, sizeof(*pfds));
 	t0 = now();
 	for (long i = 0; i < inflight; i++, started++)
-		if (start(argv[3], held, id, argbuf, argc - first_arg + 1, use_pipe, &slots[i]))
+		if (start(argv[3], held, id, argbuf, argc - 4, use_pipe, devnull, &slots[i]))
 			return 1;
 	while (done < total) {
 		for (long i = 0; i < inflight; i++) {
@@ -135,7 +142,7 @@ int main(int argc, char **argv)
 			finish(&slots[i]);
 			done++;
 			if (started < total) {
-				if (start(argv[3], held, id, argbuf, argc - first_arg + 1, use_pipe, &slots[i]))
+				if (start(argv[3], held, id, argbuf, argc - 4, use_pipe, devnull, &slots[i]))
 					return 1;
 				started++;
 			} else {
