@@ -63,6 +63,9 @@ public final class Spawner {
                     String forced = System.getProperty("spawn.backend");
                     current = forced == null || forced.isBlank() ? of(Backend.values())
                             : using(Backend.fromPropertyName(forced));
+                    LOG.info("spawn uses {} (chain {}{}, unavailable {})", current.preferredBackend(),
+                            current.backends(), forced == null || forced.isBlank() ? "" : ", forced by spawn.backend",
+                            current.unavailable);
                     system = current;
                 }
             }
@@ -114,7 +117,7 @@ public final class Spawner {
         found.sort(Comparator.comparing(SpawnBackend::kind));
         Spawner spawner = new Spawner(found, unavailable);
         if (!found.isEmpty()) {
-            LOG.info("spawn uses {} (chain {}, unavailable {})", found.get(0).kind(), spawner.backends(), unavailable);
+            LOG.debug("spawner over {} (unavailable {})", spawner.backends(), unavailable);
         }
         return spawner;
     }
