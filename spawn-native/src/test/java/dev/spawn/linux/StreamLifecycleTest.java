@@ -1,6 +1,7 @@
 package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,21 +62,28 @@ class StreamLifecycleTest {
     void closeNeverWaitsForABlockedReader() throws Exception {
         SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "sleep", "600000").build());
         InputStream out = child.getInputStream();
-        CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+        // Own threads, not the common pool: on 2 cores it may have a single worker, which the
+        // blocked reader would hold.
+        CompletableFuture<Integer> reader = new CompletableFuture<>();
+        Thread readerThread = new Thread(() -> {
             try {
-                return out.read();
+                reader.complete(out.read());
             } catch (IOException e) {
-                return -2;
+                reader.complete(-2);
             }
-        });
+        }, "blocked-reader");
+        readerThread.start();
         Thread.sleep(100);
-        CompletableFuture.runAsync(() -> {
+        Thread closer = new Thread(() -> {
             try {
                 out.close();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        }).get(5, TimeUnit.SECONDS);
+        }, "closer");
+        closer.start();
+        closer.join(5000);
+        assertFalse(closer.isAlive(), "close() waited for the blocked reader");
         assertThrows(IOException.class, out::read);
         child.destroyForcibly();
         assertEquals(128 + 9, child.waitFor());
