@@ -53,7 +53,12 @@ final class TestSupport {
     static Result run(SpawnTemplate template, Backend expected, SpawnRequest request) throws Exception {
         SpawnedProcess process = template.spawn(request);
         assertEquals(expected, process.backend(), "the child was started by the wrong backend");
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process, true));
+        // A thread of its own: the common pool may have one worker on 2 cores, and another
+        // test's blocked task could hold it.
+        CompletableFuture<String> err = new CompletableFuture<>();
+        Thread errReader = new Thread(() -> err.complete(readAll(process, true)), "stderr-reader");
+        errReader.setDaemon(true);
+        errReader.start();
         String out = readAll(process, false);
         int exit = process.waitFor();
         return new Result(exit, out, err.get());
