@@ -56,7 +56,13 @@ final class TestSupport {
         // A thread of its own: the common pool may have one worker on 2 cores, and another
         // test's blocked task could hold it.
         CompletableFuture<String> err = new CompletableFuture<>();
-        Thread errReader = new Thread(() -> err.complete(readAll(process, true)), "stderr-reader");
+        Thread errReader = new Thread(() -> {
+            try {
+                err.complete(readAll(process, true));
+            } catch (RuntimeException e) {
+                err.completeExceptionally(e);
+            }
+        }, "stderr-reader");
         errReader.setDaemon(true);
         errReader.start();
         String out = readAll(process, false);
