@@ -55,6 +55,19 @@
  * would also close the held fd we are about to exec. The program sees the
  * same fd table either way.
  *
+ * Child options (setsid, setpgid, pdeathsig). The RFC has no action for
+ * them, so only this path offers them; they run right after the signal
+ * reset, before the actions, so an action that fails can rely on them
+ * and a dying caller is noticed before any real work. PR_SET_PDEATHSIG
+ * fires when the child's parent *thread* exits: with CLONE_VM|CLONE_VFORK
+ * and no CLONE_PARENT, the parent is the calling thread, not the JVM as a
+ * whole, so the Java side spawns such children from threads that live as
+ * long as the JVM. Between clone and prctl the caller may already be gone
+ * (the whole JVM killed while we were being created: the vforked caller
+ * cannot die alone); then the child has been re-parented, getppid() no
+ * longer names the caller's process, and the child exits before exec, the
+ * check glibc-free code has always done after PR_SET_PDEATHSIG.
+ *
  * Failures. The child writes {action index, errno} into a record in the
  * caller's memory (shared by CLONE_VM) and exits. CLONE_VFORK guarantees
  * the record is final when clone() returns, so the caller reaps the child
@@ -76,7 +89,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -537,6 +552,10 @@ struct child {
 	char *const *argv;
 	char *const *envp;
 	uint64_t mask;    /* the caller's signal mask */
+	int32_t opts;     /* SPAWN_OPT_* */
+	int32_t pgid;     /* for SPAWN_OPT_SETPGID */
+	int32_t pdeathsig;
+	int32_t caller;   /* the caller's pid (tgid), read before the clone */
 	int held;         /* the exec fd's current number in the child */
 	bool held_hidden; /* the caller's view of that number is "closed" */
 	volatile int32_t fail_index;
@@ -768,12 +787,40 @@ CHILD_FN static long apply_action(struct child *c,
 	}
 }
 
+/* setsid/setpgid, then the parent-death signal with the check for a
+ * caller that died before prctl could take effect. */
+CHILD_FN static void apply_options(struct child *c)
+{
+	long r;
+
+	if (c->opts & SPAWN_OPT_SETSID) {
+		r = sys_result(syscall(SYS_setsid));
+		if (r < 0)
+			child_fail(c, SPAWN_FAIL_SETSID, r);
+	}
+	if (c->opts & SPAWN_OPT_SETPGID) {
+		r = sys_result(syscall(SYS_setpgid, 0, c->pgid));
+		if (r < 0)
+			child_fail(c, SPAWN_FAIL_SETPGID, r);
+	}
+	if (c->opts & SPAWN_OPT_PDEATHSIG) {
+		r = sys_result(syscall(SYS_prctl, PR_SET_PDEATHSIG,
+				       (unsigned long)c->pdeathsig, 0UL, 0UL,
+				       0UL));
+		if (r < 0)
+			child_fail(c, SPAWN_FAIL_PDEATHSIG, r);
+		if (syscall(SYS_getppid) != c->caller)
+			syscall(SYS_exit, 1);
+	}
+}
+
 CHILD_FN static int child_main(void *arg)
 {
 	struct child *c = arg;
 	long r;
 
 	reset_caught_signals();
+	apply_options(c);
 	set_mask(c->mask);
 	for (int32_t i = 0; i < c->nactions; i++) {
 		r = apply_action(c, &c->act[i]);
@@ -844,6 +891,38 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 				  const char *strings, int32_t strings_len,
 				  int32_t *out)
 {
+	return spawn_user_spawn_opts(held_fd, path, identity, flags, argv,
+				     argc, envp, envc, actions, nactions,
+				     strings, strings_len, NULL, out);
+}
+
+static bool options_valid(const int32_t *opts)
+{
+	const int32_t known = SPAWN_OPT_SETSID | SPAWN_OPT_SETPGID |
+			      SPAWN_OPT_PDEATHSIG;
+
+	if (!opts)
+		return true;
+	if ((opts[0] & ~known) || opts[3])
+		return false;
+	if ((opts[0] & SPAWN_OPT_SETSID) && (opts[0] & SPAWN_OPT_SETPGID))
+		return false;
+	if (opts[1] < 0 || (opts[1] && !(opts[0] & SPAWN_OPT_SETPGID)))
+		return false;
+	if (opts[0] & SPAWN_OPT_PDEATHSIG)
+		return opts[2] >= 1 && opts[2] <= 64;
+	return opts[2] == 0;
+}
+
+SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
+				       const int64_t *identity, int32_t flags,
+				       const char *argv, int32_t argc,
+				       const char *envp, int32_t envc,
+				       const int64_t *actions,
+				       int32_t nactions, const char *strings,
+				       int32_t strings_len,
+				       const int32_t *opts, int32_t *out)
+{
 	struct spawn_actions decoded;
 	struct child c;
 	int32_t bad;
@@ -853,7 +932,8 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 
 	if (!out ||
 	    (flags & ~(SPAWN_FLAG_INHERIT_FDS | SPAWN_FLAG_EXEC_BY_PATH)) ||
-	    ((flags & SPAWN_FLAG_EXEC_BY_PATH) && !path))
+	    ((flags & SPAWN_FLAG_EXEC_BY_PATH) && !path) ||
+	    !options_valid(opts))
 		return -EINVAL;
 	r = decode_actions(actions, nactions, strings, strings_len, &decoded,
 			   &bad);
@@ -874,6 +954,10 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 		.argv = vec,
 		.envp = vec + argc + 1,
 		.held = held_fd,
+		.opts = opts ? opts[0] : 0,
+		.pgid = opts ? opts[1] : 0,
+		.pdeathsig = opts ? opts[2] : 0,
+		.caller = (int32_t)getpid(),
 	};
 	pid = clone_child(&c, &pidfd);
 	free(vec);
@@ -903,13 +987,14 @@ SPAWN_EXPORT int spawn_wait(int32_t pidfd, int32_t flags, int32_t *out)
 	siginfo_t info;
 	int r;
 
-	if (!out || (flags & ~SPAWN_WAIT_NOHANG))
+	if (!out || (flags & ~(SPAWN_WAIT_NOHANG | SPAWN_WAIT_NOWAIT)))
 		return -EINVAL;
 	memset(&info, 0, sizeof(info));
 	do
 		r = waitid(SPAWN_P_PIDFD, (id_t)pidfd, &info,
 			   WEXITED |
-				   ((flags & SPAWN_WAIT_NOHANG) ? WNOHANG : 0));
+				   ((flags & SPAWN_WAIT_NOHANG) ? WNOHANG : 0) |
+				   ((flags & SPAWN_WAIT_NOWAIT) ? WNOWAIT : 0));
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
@@ -938,6 +1023,13 @@ SPAWN_EXPORT int spawn_signal(int32_t pidfd, int32_t sig)
 								     : 0;
 }
 
+SPAWN_EXPORT int spawn_kill_group(int32_t pgid, int32_t sig)
+{
+	if (pgid <= 1 || sig < 0 || sig > 64)
+		return -EINVAL;
+	return kill(-(pid_t)pgid, sig) ? -errno : 0;
+}
+
 SPAWN_EXPORT int spawn_pidfd_open(int32_t pid)
 {
 	long fd = syscall(SYS_pidfd_open, pid, 0);
@@ -953,6 +1045,38 @@ SPAWN_EXPORT int spawn_pipe(int32_t *fds)
 		return -EINVAL;
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
+	fds[0] = p[0];
+	fds[1] = p[1];
+	return 0;
+}
+
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+SPAWN_EXPORT int spawn_pipe2(int32_t *fds, int32_t nonblock)
+{
+	int p[2], r = 0;
+
+	if (!fds || (nonblock & ~(SPAWN_PIPE_NONBLOCK_READ |
+				  SPAWN_PIPE_NONBLOCK_WRITE)))
+		return -EINVAL;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	if (nonblock & SPAWN_PIPE_NONBLOCK_READ)
+		r = set_nonblock(p[0]);
+	if (!r && (nonblock & SPAWN_PIPE_NONBLOCK_WRITE))
+		r = set_nonblock(p[1]);
+	if (r) {
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
 	fds[0] = p[0];
 	fds[1] = p[1];
 	return 0;
@@ -1013,6 +1137,19 @@ SPAWN_EXPORT int spawn_epoll_add(int32_t epfd, int32_t fd, int64_t token)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
+SPAWN_EXPORT int spawn_epoll_add_events(int32_t epfd, int32_t fd,
+					int32_t events, int64_t token)
+{
+	struct epoll_event ev = { 0 };
+
+	if (!events || (events & ~(SPAWN_EPOLL_IN | SPAWN_EPOLL_OUT)))
+		return -EINVAL;
+	ev.events = ((events & SPAWN_EPOLL_IN) ? EPOLLIN : 0) |
+		    ((events & SPAWN_EPOLL_OUT) ? EPOLLOUT : 0);
+	ev.data.u64 = (uint64_t)token;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
 SPAWN_EXPORT int spawn_epoll_del(int32_t epfd, int32_t fd)
 {
 	return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) ? -errno : 0;
@@ -1035,6 +1172,35 @@ SPAWN_EXPORT int spawn_epoll_wait(int32_t epfd, int64_t *tokens, int32_t max,
 	for (int i = 0; i < n; i++)
 		tokens[i] = (int64_t)ev[i].data.u64;
 	return n;
+}
+
+SPAWN_EXPORT int spawn_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
+SPAWN_EXPORT int spawn_eventfd_signal(int32_t fd)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	do
+		n = write(fd, &one, sizeof(one));
+	while (n < 0 && errno == EINTR);
+	return n < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+SPAWN_EXPORT int spawn_eventfd_drain(int32_t fd)
+{
+	uint64_t value;
+	ssize_t n;
+
+	do
+		n = read(fd, &value, sizeof(value));
+	while (n < 0 && errno == EINTR);
+	return n < 0 && errno != EAGAIN ? -errno : 0;
 }
 
 SPAWN_EXPORT int spawn_available(int32_t fd)

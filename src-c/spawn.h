@@ -20,7 +20,8 @@
  *      [7] OPEN: open_how.resolve
  *    Words that an action type does not use must be 0.
  *  - result: int32 out[SPAWN_RESULT_WORDS] = { pid, pidfd, failed action
- *    index (-1: the exec itself), errno of the failure in the child }.
+ *    index (-1: the exec itself, SPAWN_FAIL_*: a child option), errno of
+ *    the failure in the child }.
  */
 #ifndef SPAWN_H
 #define SPAWN_H
@@ -46,6 +47,9 @@
 
 /* spawn_wait: wait flags and results */
 #define SPAWN_WAIT_NOHANG 0x1
+/* WNOWAIT: report the status but leave the child a zombie, so its pid (and
+ * the process group it leads) stays reserved until a later wait reaps it. */
+#define SPAWN_WAIT_NOWAIT 0x2
 #define SPAWN_EXITED 1
 #define SPAWN_SIGNALED 2
 
@@ -127,6 +131,45 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 				  const char *strings, int32_t strings_len,
 				  int32_t *out);
 
+/*
+ * Child options beyond the RFC's actions, userspace only (the kernel's
+ * spawn_template_spawn has no setsid, setpgid or pdeathsig, so the Java side
+ * moves a request that needs one to USERSPACE). opts[SPAWN_OPT_WORDS]:
+ *   [0] SPAWN_OPT_* bits      [1] SETPGID: the group to join (0: a new
+ *   group led by the child)   [2] PDEATHSIG: the signal (1..64)
+ *   [3] reserved, 0
+ * They run in the child right after the signal reset and before the
+ * caller's mask is restored and the actions run, in this order: setsid or
+ * setpgid, then pdeathsig. SETSID and SETPGID together are -EINVAL.
+ *
+ * PDEATHSIG is prctl(PR_SET_PDEATHSIG): the kernel sends the signal when
+ * the *thread* that called spawn exits (not the process: see prctl(2)), and
+ * it is cleared by an exec of a set-user-ID/set-group-ID or file-capability
+ * program. A parent that died before the prctl took effect is caught the
+ * classic way: the child compares getppid() with the caller's pid read before
+ * the clone and, if it changed, exits with status 1 before exec.
+ *
+ * A failed option is reported like a failed action, with the index
+ * SPAWN_FAIL_SETSID, SPAWN_FAIL_SETPGID or SPAWN_FAIL_PDEATHSIG.
+ */
+#define SPAWN_OPT_WORDS 4
+#define SPAWN_OPT_SETSID 0x1
+#define SPAWN_OPT_SETPGID 0x2
+#define SPAWN_OPT_PDEATHSIG 0x4
+#define SPAWN_FAIL_SETSID (-2)
+#define SPAWN_FAIL_SETPGID (-3)
+#define SPAWN_FAIL_PDEATHSIG (-4)
+
+/* spawn_user_spawn with child options; opts may be NULL (no option). */
+SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
+				       const int64_t *identity, int32_t flags,
+				       const char *argv, int32_t argc,
+				       const char *envp, int32_t envc,
+				       const int64_t *actions,
+				       int32_t nactions, const char *strings,
+				       int32_t strings_len,
+				       const int32_t *opts, int32_t *out);
+
 /* ---- processes, fds and the reaper ---- */
 
 /* waitid(P_PIDFD). out[0] = SPAWN_EXITED or SPAWN_SIGNALED, out[1] = status
@@ -134,11 +177,26 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
  * running. Returns 1 when a status was collected. */
 SPAWN_EXPORT int spawn_wait(int32_t pidfd, int32_t flags, int32_t *out);
 SPAWN_EXPORT int spawn_signal(int32_t pidfd, int32_t sig);
+/*
+ * kill(-pgid, sig): signals a whole process group by number. pgid must be
+ * > 1 (-EINVAL otherwise: kill(0) and kill(-1) would hit our own group or
+ * every process we may signal). A pgid is a pid number, so the caller must
+ * know the group still exists: the safe way is to signal only while the
+ * group's leader is not yet reaped (a zombie still holds its pid, and with
+ * it the group id); see SPAWN_WAIT_NOWAIT.
+ */
+SPAWN_EXPORT int spawn_kill_group(int32_t pgid, int32_t sig);
 /* pidfd_open(pid, 0), for tests and handles. */
 SPAWN_EXPORT int spawn_pidfd_open(int32_t pid);
 
 /* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. */
 SPAWN_EXPORT int spawn_pipe(int32_t *fds);
+/* pipe2(O_CLOEXEC), then O_NONBLOCK on the ends named by `nonblock`:
+ * SPAWN_PIPE_NONBLOCK_READ and/or SPAWN_PIPE_NONBLOCK_WRITE. O_NONBLOCK is
+ * per open file, so the child's end stays blocking. */
+#define SPAWN_PIPE_NONBLOCK_READ 0x1
+#define SPAWN_PIPE_NONBLOCK_WRITE 0x2
+SPAWN_EXPORT int spawn_pipe2(int32_t *fds, int32_t nonblock);
 /* open(path, flags | O_CLOEXEC, mode). */
 SPAWN_EXPORT int spawn_open(const char *path, int32_t flags, int32_t mode);
 SPAWN_EXPORT int spawn_close(int32_t fd);
@@ -150,9 +208,22 @@ SPAWN_EXPORT int64_t spawn_write(int32_t fd, const void *buf, int64_t len);
 SPAWN_EXPORT int spawn_epoll_create(void);
 SPAWN_EXPORT int spawn_epoll_add(int32_t epfd, int32_t fd, int64_t token);
 SPAWN_EXPORT int spawn_epoll_del(int32_t epfd, int32_t fd);
+/* Level-triggered epoll_ctl(ADD) for the given events (SPAWN_EPOLL_*). A
+ * pipe's EPOLLHUP/EPOLLERR are always reported too: the token comes back
+ * and the next read says 0 (EOF) or the next write EPIPE. */
+#define SPAWN_EPOLL_IN 0x1
+#define SPAWN_EPOLL_OUT 0x4
+SPAWN_EXPORT int spawn_epoll_add_events(int32_t epfd, int32_t fd,
+					int32_t events, int64_t token);
 /* Returns the number of tokens written (EINTR returns 0). */
 SPAWN_EXPORT int spawn_epoll_wait(int32_t epfd, int64_t *tokens, int32_t max,
 				  int32_t timeout_ms);
+/* eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), to wake an epoll loop. */
+SPAWN_EXPORT int spawn_eventfd(void);
+/* Adds 1 to the counter (wakes the loop); EAGAIN (counter full) is 0. */
+SPAWN_EXPORT int spawn_eventfd_signal(int32_t fd);
+/* Resets the counter; returns 0 whether or not it was set. */
+SPAWN_EXPORT int spawn_eventfd_drain(int32_t fd);
 /* ioctl(FIONREAD): bytes that a read would return now without blocking. */
 SPAWN_EXPORT int spawn_available(int32_t fd);
 

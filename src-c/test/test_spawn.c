@@ -1281,6 +1281,248 @@ static void test_pidfd_open(void)
 	CHECK_INT(spawn_wait(0, 0x100, st), -EINVAL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Child options: setsid, setpgid, pdeathsig (userspace only)          */
+/* ------------------------------------------------------------------ */
+
+/* Spawns `probe sleep MS` from a userspace template with child options and
+ * no actions; returns the rc, fills pid and pidfd. */
+static int spawn_sleeper(const struct tmpl *t, const int32_t *opts,
+			 const char *ms, int32_t *out)
+{
+	const char *argv[] = { probe_path, "sleep", ms, NULL };
+	char packed[PATH_MAX + 64];
+	int argc = pack(packed, sizeof(packed), argv);
+
+	return spawn_user_spawn_opts(t->fd, t->path, t->id, 0, packed, argc,
+				     default_env, 2, NULL, 0, NULL, 0, opts,
+				     out);
+}
+
+/* pgrp and session of a live process, from /proc/PID/stat. */
+static bool proc_ids(int pid, int *pgrp, int *session)
+{
+	char path[64], buf[512];
+	char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && sscanf(p + 2, "%*c %*d %d %d", pgrp, session) == 2;
+}
+
+/* Kills through the pidfd and reaps; returns the signal that ended it. */
+static int kill_and_reap(int pidfd)
+{
+	int32_t st[2] = { 0, 0 };
+
+	spawn_signal(pidfd, SIGKILL);
+	spawn_wait(pidfd, 0, st);
+	spawn_close(pidfd);
+	return st[0] == SPAWN_SIGNALED ? st[1] : -1;
+}
+
+static void test_opts_setsid_and_setpgid(void)
+{
+	struct tmpl t;
+	int32_t out[SPAWN_RESULT_WORDS];
+	int pgrp = 0, sid = 0;
+	int32_t setsid_opts[SPAWN_OPT_WORDS] = { SPAWN_OPT_SETSID, 0, 0, 0 };
+	int32_t pgid_opts[SPAWN_OPT_WORDS] = { SPAWN_OPT_SETPGID, 0, 0, 0 };
+
+	if (!backend_open(&t, 0))
+		return;
+	CHECK_INT(spawn_sleeper(&t, setsid_opts, "5000", out), 0);
+	CHECK(proc_ids(out[0], &pgrp, &sid));
+	CHECK_INT(pgrp, out[0]);
+	CHECK_INT(sid, out[0]);
+	CHECK_INT(kill_and_reap(out[1]), SIGKILL);
+
+	CHECK_INT(spawn_sleeper(&t, pgid_opts, "5000", out), 0);
+	CHECK(proc_ids(out[0], &pgrp, &sid));
+	CHECK_INT(pgrp, out[0]);
+	CHECK_INT(sid, getsid(0));
+	CHECK_INT(kill_and_reap(out[1]), SIGKILL);
+
+	/* no option: the caller's group and session */
+	CHECK_INT(spawn_sleeper(&t, NULL, "5000", out), 0);
+	CHECK(proc_ids(out[0], &pgrp, &sid));
+	CHECK_INT(pgrp, getpgid(0));
+	CHECK_INT(kill_and_reap(out[1]), SIGKILL);
+	tmpl_close(&t);
+}
+
+/* A second child joins the first one's group; one kill(-pgid) ends both,
+ * sent while the leader is a zombie that WNOWAIT left unreaped. */
+static void test_opts_join_group_and_kill_group(void)
+{
+	struct tmpl t;
+	int32_t leader[SPAWN_RESULT_WORDS], member[SPAWN_RESULT_WORDS];
+	int32_t st[2];
+	int pgrp = 0, sid = 0;
+	int32_t opts[SPAWN_OPT_WORDS] = { SPAWN_OPT_SETPGID, 0, 0, 0 };
+
+	if (!backend_open(&t, 0))
+		return;
+	CHECK_INT(spawn_sleeper(&t, opts, "0", leader), 0);
+	opts[1] = leader[0];
+	/* the leader exits at once; its zombie keeps the group id reserved */
+	CHECK_INT(spawn_wait(leader[1], SPAWN_WAIT_NOWAIT, st), 1);
+	CHECK_INT(st[0], SPAWN_EXITED);
+	CHECK_INT(spawn_sleeper(&t, opts, "5000", member), 0);
+	CHECK(proc_ids(member[0], &pgrp, &sid));
+	CHECK_INT(pgrp, leader[0]);
+	CHECK_INT(spawn_kill_group(leader[0], SIGTERM), 0);
+	CHECK_INT(spawn_wait(member[1], 0, st), 1);
+	CHECK_INT(st[0], SPAWN_SIGNALED);
+	CHECK_INT(st[1], SIGTERM);
+	spawn_close(member[1]);
+	/* WNOWAIT left it: this wait reaps */
+	CHECK_INT(spawn_wait(leader[1], SPAWN_WAIT_NOHANG, st), 1);
+	CHECK_INT(spawn_wait(leader[1], SPAWN_WAIT_NOHANG, st), -ECHILD);
+	spawn_close(leader[1]);
+
+	/* joining a group that does not exist fails in the child, reported */
+	opts[1] = leader[0];
+	CHECK_INT(spawn_sleeper(&t, opts, "0", member), -EPERM);
+	CHECK_INT(member[2], SPAWN_FAIL_SETPGID);
+	CHECK_INT(member[3], EPERM);
+	CHECK_INT(member[1], -1);
+	tmpl_close(&t);
+}
+
+static void test_opts_invalid(void)
+{
+	struct tmpl t;
+	int32_t out[SPAWN_RESULT_WORDS];
+	static const int32_t bad[][SPAWN_OPT_WORDS] = {
+		{ SPAWN_OPT_SETSID | SPAWN_OPT_SETPGID, 0, 0, 0 },
+		{ 0x100, 0, 0, 0 },
+		{ SPAWN_OPT_PDEATHSIG, 0, 0, 0 },
+		{ SPAWN_OPT_PDEATHSIG, 0, 65, 0 },
+		{ 0, 0, 9, 0 },
+		{ 0, 5, 0, 0 },
+		{ SPAWN_OPT_SETPGID, -1, 0, 0 },
+		{ 0, 0, 0, 1 },
+	};
+
+	if (!backend_open(&t, 0))
+		return;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_AT(spawn_sleeper(&t, bad[i], "0", out) == -EINVAL,
+			 "options #%zu accepted", i);
+	CHECK_INT(spawn_kill_group(0, SIGKILL), -EINVAL);
+	CHECK_INT(spawn_kill_group(1, SIGKILL), -EINVAL);
+	CHECK_INT(spawn_kill_group(-5, SIGKILL), -EINVAL);
+	CHECK_INT(spawn_kill_group(getpid(), 65), -EINVAL);
+	tmpl_close(&t);
+}
+
+struct pdeath_arg {
+	const struct tmpl *t;
+	int32_t out[SPAWN_RESULT_WORDS];
+	int rc;
+};
+
+static void *spawn_pdeath_and_exit(void *arg)
+{
+	struct pdeath_arg *a = arg;
+	int32_t opts[SPAWN_OPT_WORDS] = { SPAWN_OPT_PDEATHSIG, 0, SIGKILL, 0 };
+
+	a->rc = spawn_sleeper(a->t, opts, "10000", a->out);
+	return NULL;
+}
+
+/* PR_SET_PDEATHSIG follows the spawning *thread*: when it exits the child
+ * gets the signal although this process lives on (prctl(2)). The control:
+ * the same child spawned without the option survives its thread. */
+static void test_opts_pdeathsig_follows_the_thread(void)
+{
+	struct tmpl t;
+	struct pdeath_arg a;
+	pthread_t th;
+	int32_t st[2] = { 0, 0 };
+	int32_t plain[SPAWN_RESULT_WORDS];
+
+	if (!backend_open(&t, 0))
+		return;
+	a.t = &t;
+	pthread_create(&th, NULL, spawn_pdeath_and_exit, &a);
+	pthread_join(th, NULL);
+	CHECK_INT(a.rc, 0);
+	if (a.rc == 0) {
+		/* bounded: without the signal the sleeper ends in 10 s */
+		CHECK_INT(spawn_wait(a.out[1], 0, st), 1);
+		CHECK_INT(st[0], SPAWN_SIGNALED);
+		CHECK_INT(st[1], SIGKILL);
+		spawn_close(a.out[1]);
+	}
+
+	CHECK_INT(spawn_sleeper(&t, NULL, "200", plain), 0);
+	CHECK_INT(spawn_wait(plain[1], 0, st), 1);
+	CHECK_INT(st[0], SPAWN_EXITED);
+	CHECK_INT(st[1], 0);
+	spawn_close(plain[1]);
+	tmpl_close(&t);
+}
+
+static void test_pipe2_eventfd_epoll_events(void)
+{
+	int32_t p[2];
+	int64_t tokens[4];
+	char buf[8];
+	int ep, ev;
+
+	CHECK_INT(spawn_pipe2(p, 0x4), -EINVAL);
+	CHECK_INT(spawn_pipe2(p, SPAWN_PIPE_NONBLOCK_READ), 0);
+	CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	CHECK(!(fcntl(p[1], F_GETFL) & O_NONBLOCK));
+	CHECK_INT(fcntl(p[0], F_GETFD), FD_CLOEXEC);
+	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), -EAGAIN);
+
+	ep = spawn_epoll_create();
+	CHECK_INT(spawn_epoll_add_events(ep, p[0], 0, 1), -EINVAL);
+	CHECK_INT(spawn_epoll_add_events(ep, p[0], SPAWN_EPOLL_IN, 7), 0);
+	CHECK_INT(spawn_epoll_add_events(ep, p[1], SPAWN_EPOLL_OUT, 8), 0);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 1);
+	CHECK_INT(tokens[0], 8);
+	/* the write end closed: the read end reports (EPOLLHUP), read says EOF */
+	spawn_epoll_del(ep, p[1]);
+	spawn_close(p[1]);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 1);
+	CHECK_INT(tokens[0], 7);
+	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), 0);
+	spawn_close(p[0]);
+
+	CHECK_INT(spawn_pipe2(p, SPAWN_PIPE_NONBLOCK_WRITE), 0);
+	CHECK(fcntl(p[1], F_GETFL) & O_NONBLOCK);
+	CHECK(!(fcntl(p[0], F_GETFL) & O_NONBLOCK));
+	spawn_close(p[0]);
+	spawn_close(p[1]);
+
+	ev = spawn_eventfd();
+	CHECK(ev >= 0);
+	CHECK_INT(fcntl(ev, F_GETFD), FD_CLOEXEC);
+	CHECK_INT(spawn_epoll_add(ep, ev, 9), 0);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 0);
+	CHECK_INT(spawn_eventfd_signal(ev), 0);
+	CHECK_INT(spawn_eventfd_signal(ev), 0);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 1);
+	CHECK_INT(tokens[0], 9);
+	CHECK_INT(spawn_eventfd_drain(ev), 0);
+	CHECK_INT(spawn_epoll_wait(ep, tokens, 4, 0), 0);
+	CHECK_INT(spawn_eventfd_drain(ev), 0);
+	spawn_close(ev);
+	spawn_close(ep);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || !realpath(argv[1], probe_path)) {
@@ -1328,6 +1570,11 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_from_threads);
 	TEST_RUN(test_fd_helpers);
 	TEST_RUN(test_pidfd_open);
+	TEST_RUN(test_opts_setsid_and_setpgid);
+	TEST_RUN(test_opts_join_group_and_kill_group);
+	TEST_RUN(test_opts_invalid);
+	TEST_RUN(test_opts_pdeathsig_follows_the_thread);
+	TEST_RUN(test_pipe2_eventfd_epoll_events);
 
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

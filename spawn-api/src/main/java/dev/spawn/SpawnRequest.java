@@ -3,10 +3,12 @@ package dev.spawn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to spawn from a {@link SpawnTemplate}: argv, environment, working directory, standard
@@ -15,10 +17,16 @@ import java.util.Objects;
  * <p>The child's setup runs in this order: standard streams, working directory, then
  * {@link #actions()}, so an action can override what the conveniences set up. Unless
  * {@link #inheritFds()} is set, every fd above 2 is closed at exec.
+ *
+ * <p>The {@linkplain ChildOption child options} (new session or process group, parent-death
+ * signal, reset of every signal disposition) run before all of that, right after the child
+ * exists; a backend that cannot apply one hands the request to the next backend that can.
  */
 public final class SpawnRequest {
     /** The most actions one spawn may carry, as the kernel allows. */
     public static final int MAX_ACTIONS = 256;
+    /** {@link #processGroup()} when the child stays in the caller's process group. */
+    public static final long SAME_GROUP = -1;
 
     private final List<String> args;
     private final Map<String, String> environment;
@@ -28,6 +36,10 @@ public final class SpawnRequest {
     private final Stdio stderr;
     private final List<SpawnAction> actions;
     private final boolean inheritFds;
+    private final boolean newSession;
+    private final long processGroup;
+    private final int parentDeathSignal;
+    private final boolean resetSignals;
 
     private SpawnRequest(Builder builder) {
         this.args = List.copyOf(builder.args);
@@ -39,6 +51,10 @@ public final class SpawnRequest {
         this.stderr = builder.stderr;
         this.actions = List.copyOf(builder.actions);
         this.inheritFds = builder.inheritFds;
+        this.newSession = builder.newSession;
+        this.processGroup = builder.processGroup;
+        this.parentDeathSignal = builder.parentDeathSignal;
+        this.resetSignals = builder.resetSignals;
     }
 
     /**
@@ -53,7 +69,15 @@ public final class SpawnRequest {
     /** A builder with this request's settings. */
     public Builder toBuilder() {
         Builder builder = new Builder().args(args).directory(directory).stdin(stdin).stdout(stdout).stderr(stderr)
-                .actions(actions).inheritFds(inheritFds);
+                .actions(actions).inheritFds(inheritFds).parentDeathSignal(parentDeathSignal)
+                .resetSignals(resetSignals);
+        if (newSession) {
+            builder.newSession();
+        } else if (processGroup == 0) {
+            builder.newProcessGroup();
+        } else if (processGroup > 0) {
+            builder.joinProcessGroup(processGroup);
+        }
         if (environment != null) {
             builder.environment(environment);
         }
@@ -100,11 +124,56 @@ public final class SpawnRequest {
         return inheritFds;
     }
 
+    /** Whether the child calls {@code setsid()} and leads a new session and process group. */
+    public boolean newSession() {
+        return newSession;
+    }
+
+    /**
+     * The process group the child joins with {@code setpgid(0, pgid)}: {@link #SAME_GROUP} (-1,
+     * the default) keeps the caller's, 0 is a new group led by the child, anything else an
+     * existing group. With {@link #newSession()} it is -1: the session's group is the child's own.
+     */
+    public long processGroup() {
+        return processGroup;
+    }
+
+    /** The signal the child gets when the thread that spawned it exits, or 0 for none. */
+    public int parentDeathSignal() {
+        return parentDeathSignal;
+    }
+
+    /** Whether every signal disposition, ignored signals included, is reset to {@code SIG_DFL}. */
+    public boolean resetSignals() {
+        return resetSignals;
+    }
+
+    /** The child options this request needs, for backends and the fallback rule. */
+    public Set<ChildOption> childOptions() {
+        EnumSet<ChildOption> options = EnumSet.noneOf(ChildOption.class);
+        if (newSession) {
+            options.add(ChildOption.NEW_SESSION);
+        }
+        if (processGroup >= 0) {
+            options.add(ChildOption.PROCESS_GROUP);
+        }
+        if (parentDeathSignal != 0) {
+            options.add(ChildOption.PARENT_DEATH_SIGNAL);
+        }
+        if (resetSignals) {
+            options.add(ChildOption.RESET_SIGNALS);
+        }
+        return Collections.unmodifiableSet(options);
+    }
+
     @Override
     public String toString() {
         return "SpawnRequest" + args + (directory == null ? "" : " in " + directory)
                 + " stdin=" + stdin + " stdout=" + stdout + " stderr=" + stderr
-                + (actions.isEmpty() ? "" : " actions=" + actions) + (inheritFds ? " inheritFds" : "");
+                + (actions.isEmpty() ? "" : " actions=" + actions) + (inheritFds ? " inheritFds" : "")
+                + (newSession ? " setsid" : "") + (processGroup >= 0 ? " setpgid(0, " + processGroup + ")" : "")
+                + (parentDeathSignal != 0 ? " pdeathsig=" + parentDeathSignal : "")
+                + (resetSignals ? " resetSignals" : "");
     }
 
     /** Builds a {@link SpawnRequest}; not thread-safe. */
@@ -117,6 +186,10 @@ public final class SpawnRequest {
         private Stdio stderr = Stdio.pipe();
         private final List<SpawnAction> actions = new ArrayList<>();
         private boolean inheritFds;
+        private boolean newSession;
+        private long processGroup = SAME_GROUP;
+        private int parentDeathSignal;
+        private boolean resetSignals;
 
         private Builder() {
         }
@@ -227,6 +300,79 @@ public final class SpawnRequest {
         /** Whether fds above 2 that are not close-on-exec stay open in the child (default false). */
         public Builder inheritFds(boolean inheritFds) {
             this.inheritFds = inheritFds;
+            return this;
+        }
+
+        /**
+         * The child calls {@code setsid()}: it leads a new session and a new process group whose
+         * id is its pid, and has no controlling terminal. Replaces any process group setting.
+         */
+        public Builder newSession() {
+            this.newSession = true;
+            this.processGroup = SAME_GROUP;
+            return this;
+        }
+
+        /**
+         * The child calls {@code setpgid(0, 0)}: it leads a new process group whose id is its pid,
+         * in the caller's session, so {@code kill(-pid, sig)} reaches it and everything it starts
+         * that stays in the group. Replaces any session or group setting.
+         */
+        public Builder newProcessGroup() {
+            this.newSession = false;
+            this.processGroup = 0;
+            return this;
+        }
+
+        /**
+         * The child calls {@code setpgid(0, pgid)} and joins that existing group of the caller's
+         * session; a group that does not exist fails the spawn with EPERM. Replaces any session
+         * or group setting.
+         */
+        public Builder joinProcessGroup(long pgid) {
+            if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("process group " + pgid + " is not a pid above 1");
+            }
+            this.newSession = false;
+            this.processGroup = pgid;
+            return this;
+        }
+
+        /** The child stays in the caller's session and process group (the default). */
+        public Builder sameProcessGroup() {
+            this.newSession = false;
+            this.processGroup = SAME_GROUP;
+            return this;
+        }
+
+        /**
+         * {@code prctl(PR_SET_PDEATHSIG, signal)} in the child; 0 (the default) sets none.
+         *
+         * <p>Linux sends the signal when the child's parent <em>thread</em> exits, not when the
+         * parent process does (prctl(2)); a child spawned from a pool thread that retires would
+         * be killed while the JVM lives on. So the native backend makes such spawns on its own
+         * threads, which live as long as the JVM: the signal comes when the JVM dies, however
+         * it dies. A parent that died before the setting took effect is caught in the child
+         * (its parent pid changed) and the child exits before exec. The setting is cleared by
+         * exec of a set-user-ID, set-group-ID or file-capability program, and is not inherited
+         * by the child's own children: combine it with a process group to reach those.
+         */
+        public Builder parentDeathSignal(int signal) {
+            if (signal < 0 || signal > SignalSet.MAX_SIGNAL) {
+                throw new IllegalArgumentException("parent-death signal " + signal + " is outside 0.."
+                        + SignalSet.MAX_SIGNAL);
+            }
+            this.parentDeathSignal = signal;
+            return this;
+        }
+
+        /**
+         * Whether every signal disposition is reset to {@code SIG_DFL} before exec (default
+         * false, as ProcessBuilder, whose children keep the signals the JVM ignores ignored).
+         * Handled signals are always reset by exec itself; the mask is emptied by default.
+         */
+        public Builder resetSignals(boolean resetSignals) {
+            this.resetSignals = resetSignals;
             return this;
         }
 

@@ -1,11 +1,19 @@
 package dev.spawn;
 
 import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.SpawnBackend;
+import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A prepared executable that children are spawned from, many times and from many threads.
@@ -17,6 +25,12 @@ import java.util.List;
  * ESTALE (the executable was replaced or changed) or EACCES (the kernel template no longer
  * matches the caller's credentials), the template is closed and re-created once, then the next
  * backend is tried; a tool upgraded by rename keeps working and runs the new binary.
+ *
+ * <p>A request that needs a {@link ChildOption} the serving backend cannot apply (setsid,
+ * setpgid or a parent-death signal on KERNEL_TEMPLATE) is spawned from a second template, on the
+ * next backend of the chain that can apply it, made on first need and kept until {@link #close()};
+ * each such spawn counts as a fallback {@code "FROM->TO (OPTION)"}. When no later backend can,
+ * the spawn throws {@link UnsupportedOperationException} naming the option.
  */
 public final class SpawnTemplate implements AutoCloseable {
     private final Spawner spawner;
@@ -26,6 +40,13 @@ public final class SpawnTemplate implements AutoCloseable {
     private volatile BackendTemplate current;
     private volatile int chainIndex;
     private volatile boolean closed;
+    /** Templates on later backends for requests with child options; guarded by lock. */
+    private final Map<Backend, BackendTemplate> moved = new EnumMap<>(Backend.class);
+
+    /** One use of a backend template: a spawn or a tool call. */
+    private interface BackendCall<T> {
+        T apply(BackendTemplate template, SpawnRequest request) throws IOException;
+    }
 
     private SpawnTemplate(Spawner spawner, Path executable, int executableFd) {
         this.spawner = spawner;
@@ -80,20 +101,140 @@ public final class SpawnTemplate implements AutoCloseable {
      * @throws IllegalStateException when this template is closed
      */
     public SpawnedProcess spawn(SpawnRequest request) throws IOException {
-        BackendTemplate used = live();
+        return run(request, BackendTemplate::spawn);
+    }
+
+    /**
+     * Runs a tool call to its end: starts the child, collects its capped output, enforces the
+     * timeout and the drain window, and kills what is left as {@code call} says.
+     *
+     * @throws SpawnException when the child cannot be started
+     * @throws InterruptedException when this thread is interrupted; the child (and its group)
+     *     is then killed as on a timeout
+     * @throws UnsupportedOperationException when no backend of the chain can run it (the
+     *     PROCESS_BUILDER backend has no event loop and none of the child options)
+     */
+    public ToolResult call(ToolCall call) throws IOException, InterruptedException {
+        CompletableFuture<ToolResult> future = callAsync(call);
         try {
-            return counted(used.spawn(request));
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /**
+     * Starts a tool call and returns at once; the child is started in this thread, everything
+     * after that happens on the backend's event loop. The future completes on a library thread,
+     * never the loop's; {@link CompletableFuture#cancel cancelling} it kills the child and its
+     * group as on a timeout.
+     *
+     * @throws SpawnException when the child cannot be started
+     * @throws UnsupportedOperationException as {@link #call(ToolCall)}
+     */
+    public CompletableFuture<ToolResult> callAsync(ToolCall call) throws IOException {
+        return run(call.toRequest(), (template, request) -> {
+            if (!(template instanceof ToolCallSupport)) {
+                throw new UnsupportedOperationException("the " + template.kind()
+                        + " backend cannot run tool calls (no event loop; it needs spawn-native)");
+            }
+            return ((ToolCallSupport) template).startToolCall(request, call);
+        });
+    }
+
+    private <T> T run(SpawnRequest request, BackendCall<T> call) throws IOException {
+        BackendTemplate used = live();
+        Set<ChildOption> needed = request.childOptions();
+        if (!needed.isEmpty() && !missing(used, needed).isEmpty()) {
+            return runMoved(used, request, needed, call, true);
+        }
+        try {
+            return counted(used.kind(), call.apply(used, request));
         } catch (SpawnException e) {
             if (!isStale(e) || executable == null) {
                 throw e;
             }
-            return recover(used, request, e);
+            return recover(used, request, e, call);
         } catch (IllegalStateException e) {
             if (closed || current == used) {
                 throw e;
             }
-            return spawn(request);
+            return run(request, call);
         }
+    }
+
+    private static Set<ChildOption> missing(BackendTemplate template, Set<ChildOption> needed) {
+        Set<ChildOption> missing = EnumSet.copyOf(needed);
+        if (template instanceof ChildOptionSupport) {
+            missing.removeAll(((ChildOptionSupport) template).supportedChildOptions());
+        }
+        return missing;
+    }
+
+    /** Serves a request whose options {@code from} cannot apply from a later backend's template. */
+    private <T> T runMoved(BackendTemplate from, SpawnRequest request, Set<ChildOption> needed, BackendCall<T> call,
+            boolean retryStale) throws IOException {
+        BackendTemplate target = movedTemplate(from, needed);
+        spawner.countFallback(from.kind(), target.kind(), describeOptions(missing(from, needed)), describe());
+        try {
+            return counted(target.kind(), call.apply(target, request));
+        } catch (SpawnException e) {
+            if (!retryStale || !isStale(e) || executable == null) {
+                throw e;
+            }
+            synchronized (lock) {
+                if (moved.get(target.kind()) == target) {
+                    moved.remove(target.kind());
+                    target.close();
+                    spawner.countRecreate(target.kind(), executable.toString(), e);
+                }
+            }
+            return runMoved(from, request, needed, call, false);
+        }
+    }
+
+    private BackendTemplate movedTemplate(BackendTemplate from, Set<ChildOption> needed) throws IOException {
+        synchronized (lock) {
+            live();
+            List<SpawnBackend> chain = spawner.chainList();
+            for (int i = chainIndex + 1; i < chain.size(); i++) {
+                SpawnBackend backend = chain.get(i);
+                BackendTemplate template = moved.get(backend.kind());
+                if (template == null) {
+                    try {
+                        template = executable != null ? backend.create(executable) : backend.create(executableFd);
+                    } catch (SpawnException e) {
+                        continue;
+                    }
+                    spawner.countTemplate(backend.kind());
+                    moved.put(backend.kind(), template);
+                }
+                if (missing(template, needed).isEmpty()) {
+                    return template;
+                }
+            }
+        }
+        throw new UnsupportedOperationException("the " + from.kind() + " backend cannot apply "
+                + describeOptions(missing(from, needed)) + " and no later backend of " + spawner.backends()
+                + " can" + (executable == null ? "" : " (for " + executable + ")"));
+    }
+
+    private static String describeOptions(Set<ChildOption> options) {
+        StringBuilder text = new StringBuilder();
+        for (ChildOption option : options) {
+            text.append(text.length() == 0 ? "" : ", ").append(option.call());
+        }
+        return text.toString();
     }
 
     /** {@link #spawn(SpawnRequest)} with {@code args} as argv and every other setting at its default. */
@@ -105,26 +246,38 @@ public final class SpawnTemplate implements AutoCloseable {
         return !e.inChild() && (e.errno() == Errno.ESTALE || e.errno() == Errno.EACCES);
     }
 
-    private SpawnedProcess recover(BackendTemplate failed, SpawnRequest request, SpawnException why)
+    private <T> T recover(BackendTemplate failed, SpawnRequest request, SpawnException why, BackendCall<T> call)
             throws IOException {
         synchronized (lock) {
             BackendTemplate now = live();
             if (now != failed) {
-                return counted(now.spawn(request));
+                return counted(now.kind(), call.apply(now, request));
             }
-            failed.close();
+            // The replacement is in place before the failed template closes, so a spawn that
+            // finds the failed one closed also finds current changed and retries (see run).
             SpawnBackend backend = spawner.chainList().get(chainIndex);
+            BackendTemplate fresh = null;
             try {
-                current = backend.create(executable);
+                fresh = backend.create(executable);
+                current = fresh;
+                failed.close();
                 spawner.countRecreate(backend.kind(), executable.toString(), why);
-                return counted(current.spawn(request));
+                return counted(fresh.kind(), call.apply(fresh, request));
             } catch (SpawnException again) {
                 if (chainIndex == spawner.chainList().size() - 1) {
+                    failed.close();
                     again.addSuppressed(why);
                     throw again;
                 }
-                createFrom(chainIndex + 1, again);
-                return counted(current.spawn(request));
+                try {
+                    createFrom(chainIndex + 1, again);
+                } finally {
+                    failed.close();
+                    if (fresh != null && fresh != current) {
+                        fresh.close();
+                    }
+                }
+                return counted(current.kind(), call.apply(current, request));
             }
         }
     }
@@ -137,9 +290,9 @@ public final class SpawnTemplate implements AutoCloseable {
         return template;
     }
 
-    private SpawnedProcess counted(SpawnedProcess process) {
-        spawner.countSpawn(process.backend());
-        return process;
+    private <T> T counted(Backend backend, T result) {
+        spawner.countSpawn(backend);
+        return result;
     }
 
     /** The backend that serves this template now. */
@@ -158,6 +311,8 @@ public final class SpawnTemplate implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             current.close();
+            moved.values().forEach(BackendTemplate::close);
+            moved.clear();
         }
     }
 

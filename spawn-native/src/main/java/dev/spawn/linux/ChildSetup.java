@@ -30,9 +30,13 @@ final class ChildSetup implements AutoCloseable {
     private static final int O_APPEND = 0x400;
     private static final int O_DIRECTORY = 0x10000;
     private static volatile int devNull = -1;
+    /** Every signal but SIGKILL (9) and SIGSTOP (19), whose dispositions cannot change, up to 63 as the kernel walks. */
+    static final long ALL_RESETTABLE = ~((1L << 8) | (1L << 18) | (1L << 63));
 
     private final String program;
     private final SpawnRequest request;
+    /** Pipes for the event loop: the caller's ends non-blocking, handed over as raw fds. */
+    private final boolean loopPipes;
     private final List<SpawnAction> actions = new ArrayList<>();
     private final List<Integer> childSide = new ArrayList<>();
     private final int[] parentSide = {-1, -1, -1};
@@ -40,9 +44,10 @@ final class ChildSetup implements AutoCloseable {
     private long[] encoded;
     private byte[] strings;
 
-    private ChildSetup(String program, SpawnRequest request) {
+    private ChildSetup(String program, SpawnRequest request, boolean loopPipes) {
         this.program = program;
         this.request = request;
+        this.loopPipes = loopPipes;
     }
 
     /**
@@ -52,7 +57,12 @@ final class ChildSetup implements AutoCloseable {
      * @throws IllegalArgumentException when the request and the library's own actions exceed 256
      */
     static ChildSetup prepare(String program, SpawnRequest request) throws IOException {
-        ChildSetup setup = new ChildSetup(program, request);
+        return prepare(program, request, false);
+    }
+
+    /** As {@link #prepare(String, SpawnRequest)}; with {@code loopPipes} the caller's pipe ends are non-blocking. */
+    static ChildSetup prepare(String program, SpawnRequest request, boolean loopPipes) throws IOException {
+        ChildSetup setup = new ChildSetup(program, request, loopPipes);
         try {
             setup.build();
             return setup;
@@ -65,6 +75,9 @@ final class ChildSetup implements AutoCloseable {
     private void build() throws IOException {
         if (request.actions().stream().noneMatch(a -> a.type() == SpawnAction.Type.SIGMASK)) {
             add(SpawnAction.sigmaskBits(0), null);
+        }
+        if (request.resetSignals()) {
+            add(SpawnAction.sigdefaultBits(ALL_RESETTABLE), null);
         }
         stream(0, request.stdin());
         stream(1, request.stdout());
@@ -97,8 +110,9 @@ final class ChildSetup implements AutoCloseable {
                 return;
             case PIPE: {
                 int[] fds = new int[2];
-                Syscalls.check(LibSpawn.spawn_pipe(fds), "pipe2");
                 boolean input = target == 0;
+                int nonblock = !loopPipes ? 0 : input ? LibSpawn.PIPE_NONBLOCK_WRITE : LibSpawn.PIPE_NONBLOCK_READ;
+                Syscalls.check(LibSpawn.spawn_pipe2(fds, nonblock), "pipe2");
                 parentSide[target] = input ? fds[1] : fds[0];
                 int child = input ? fds[0] : fds[1];
                 childSide.add(child);
@@ -212,8 +226,32 @@ final class ChildSetup implements AutoCloseable {
         return strings;
     }
 
+    /** The shim's child options (spawn.h, SPAWN_OPT_WORDS), or {@code null} when the request has none. */
+    int[] options() {
+        int bits = 0;
+        int pgid = 0;
+        if (request.newSession()) {
+            bits |= LibSpawn.OPT_SETSID;
+        }
+        if (request.processGroup() >= 0) {
+            bits |= LibSpawn.OPT_SETPGID;
+            pgid = (int) request.processGroup();
+        }
+        if (request.parentDeathSignal() != 0) {
+            bits |= LibSpawn.OPT_PDEATHSIG;
+        }
+        return bits == 0 ? null : new int[] {bits, pgid, request.parentDeathSignal(), 0};
+    }
+
     /** The exception for a failure the shim reported from the child. */
     SpawnException childFailure(int actionIndex, int errno, String execStep) {
+        if (actionIndex == LibSpawn.FAIL_SETSID || actionIndex == LibSpawn.FAIL_SETPGID
+                || actionIndex == LibSpawn.FAIL_PDEATHSIG) {
+            String step = actionIndex == LibSpawn.FAIL_SETSID ? "setsid()"
+                    : actionIndex == LibSpawn.FAIL_SETPGID ? "setpgid(0, " + request.processGroup() + ")"
+                    : "prctl(PR_SET_PDEATHSIG, " + request.parentDeathSignal() + ")";
+            return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(), step, -1, null, null);
+        }
         if (actionIndex == actions.size()) {
             return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(),
                     "closing fds above 2 (close_range CLOSE_RANGE_CLOEXEC)", -1, null, null);
@@ -255,6 +293,11 @@ final class ChildSetup implements AutoCloseable {
 
     InputStream stderr() {
         return parentSide[2] < 0 ? NullStreams.INPUT : new PipeInputStream(take(2));
+    }
+
+    /** The caller's raw end of stream {@code index} (0, 1, 2), now the caller's to close; -1 when not a pipe. */
+    int takeFd(int index) {
+        return take(index);
     }
 
     private int take(int index) {

@@ -1,6 +1,8 @@
 package dev.spawn.linux;
 
 import dev.spawn.Backend;
+import dev.spawn.ChildOption;
+import java.util.Set;
 
 /** A kernel spawn template: one {@code spawn_template_spawn} per child. */
 final class KernelTemplate extends NativeTemplate {
@@ -9,6 +11,15 @@ final class KernelTemplate extends NativeTemplate {
     KernelTemplate(String program, int templateFd, long nrSpawn) {
         super(Backend.KERNEL_TEMPLATE, program, templateFd);
         this.nrSpawn = nrSpawn;
+    }
+
+    /**
+     * Only the signal reset, which is a sigdefault action: the RFC's spawn has no setsid, setpgid
+     * or pdeathsig, so requests that need them are moved to USERSPACE by the template.
+     */
+    @Override
+    public Set<ChildOption> supportedChildOptions() {
+        return Set.of(ChildOption.RESET_SIGNALS);
     }
 
     @Override

@@ -26,6 +26,18 @@ final class LibSpawn {
     static final int FLAG_EXEC_BY_PATH = 0x2;
     static final int KIND_ELF = 0;
     static final int WAIT_NOHANG = 0x1;
+    static final int WAIT_NOWAIT = 0x2;
+    static final int OPT_WORDS = 4;
+    static final int OPT_SETSID = 0x1;
+    static final int OPT_SETPGID = 0x2;
+    static final int OPT_PDEATHSIG = 0x4;
+    static final int FAIL_SETSID = -2;
+    static final int FAIL_SETPGID = -3;
+    static final int FAIL_PDEATHSIG = -4;
+    static final int PIPE_NONBLOCK_READ = 0x1;
+    static final int PIPE_NONBLOCK_WRITE = 0x2;
+    static final int EPOLL_IN = 0x1;
+    static final int EPOLL_OUT = 0x4;
     static final int EXITED = 1;
     static final int SIGNALED = 2;
 
@@ -86,6 +98,22 @@ final class LibSpawn {
 
     static native int spawn_user_spawn(int heldFd, byte[] path, long[] identity, int flags, byte[] argv, int argc,
             byte[] envp, int envc, long[] actions, int nactions, byte[] strings, int stringsLen, int[] out);
+
+    static native int spawn_user_spawn_opts(int heldFd, byte[] path, long[] identity, int flags, byte[] argv,
+            int argc, byte[] envp, int envc, long[] actions, int nactions, byte[] strings, int stringsLen, int[] opts,
+            int[] out);
+
+    static native int spawn_kill_group(int pgid, int sig);
+
+    static native int spawn_pipe2(int[] fds, int nonblock);
+
+    static native int spawn_epoll_add_events(int epfd, int fd, int events, long token);
+
+    static native int spawn_eventfd();
+
+    static native int spawn_eventfd_signal(int fd);
+
+    static native int spawn_eventfd_drain(int fd);
 
     static native int spawn_wait(int pidfd, int flags, int[] out);
 

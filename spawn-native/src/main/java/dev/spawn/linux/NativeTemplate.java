@@ -1,17 +1,24 @@
 package dev.spawn.linux;
 
 import dev.spawn.Backend;
+import dev.spawn.ChildOption;
 import dev.spawn.SpawnRequest;
 import dev.spawn.SpawnedProcess;
+import dev.spawn.ToolCall;
+import dev.spawn.ToolResult;
 import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.SharedFd;
+import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the two native templates share: the held fd, and turning one shim call into a watched
- * {@link PidfdProcess}. Subclasses make the call.
+ * {@link PidfdProcess} or a {@link ToolRun} on the event loop. Subclasses make the call.
  */
-abstract class NativeTemplate implements BackendTemplate {
+abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, ToolCallSupport {
     protected final String program;
     private final SharedFd fd;
     private final Backend kind;
@@ -29,20 +36,44 @@ abstract class NativeTemplate implements BackendTemplate {
 
     @Override
     public final SpawnedProcess spawn(SpawnRequest request) throws IOException {
+        try (ChildSetup setup = ChildSetup.prepare(program, request)) {
+            int[] out = start(request, setup);
+            PidfdProcess process = new PidfdProcess(out[0], out[1], kind, setup.stdin(), setup.stdout(),
+                    setup.stderr());
+            Reaper.get().watch(process);
+            return process;
+        }
+    }
+
+    @Override
+    public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException {
+        long started = System.nanoTime();
+        try (ChildSetup setup = ChildSetup.prepare(program, request, true)) {
+            int[] out = start(request, setup);
+            return ToolRun.start(Reaper.get(), call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),
+                    setup.takeFd(2), started);
+        }
+    }
+
+    /** The native call, on a parent thread when the child gets a parent-death signal; returns {pid, pidfd, ...}. */
+    private int[] start(SpawnRequest request, ChildSetup setup) throws IOException {
+        Set<ChildOption> missing = request.childOptions();
+        missing.stream().filter(o -> !supportedChildOptions().contains(o)).findFirst().ifPresent(o -> {
+            throw new UnsupportedOperationException("the " + kind + " backend cannot apply " + o);
+        });
         EncodedCommand command = EncodedCommand.of(request);
         int held = fd.acquire();
-        try (ChildSetup setup = ChildSetup.prepare(program, request)) {
+        try {
             int[] out = {-1, -1, -1, 0};
-            int result = call(held, command, setup, out);
+            int result = request.parentDeathSignal() != 0
+                    ? ParentThreads.call(() -> call(held, command, setup, out))
+                    : call(held, command, setup, out);
             if (result < 0) {
                 throw out[3] != 0 ? setup.childFailure(out[2], out[3], execStep())
                         : setup.callFailure(-result, callName());
             }
             setup.afterSpawn();
-            PidfdProcess process = new PidfdProcess(out[0], out[1], kind, setup.stdin(), setup.stdout(),
-                    setup.stderr());
-            Reaper.get().watch(process);
-            return process;
+            return out;
         } finally {
             fd.release();
         }

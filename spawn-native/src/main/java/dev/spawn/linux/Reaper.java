@@ -1,27 +1,75 @@
 package dev.spawn.linux;
 
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One daemon thread that waits on the pidfds of every live child with epoll and completes their
- * exit futures, instead of one waiting thread per child. Every child is reaped, waited for or
- * not, so no zombie is left behind.
+ * The one event-loop thread of spawn-native ({@code spawn-reaper}). It waits with epoll on
+ * <ul>
+ * <li>the pidfd of every {@link PidfdProcess}, completing its exit future (every child is
+ *     reaped, waited for or not, so no zombie is left behind);
+ * <li>the fds of every {@link ToolRun}: its pidfd, its non-blocking pipe ends and, for stdin
+ *     bytes, the write end ({@link Handler}s);
+ * <li>an eventfd that other threads signal after queueing a task ({@link #execute});
+ * </ul>
+ * and runs timers (timeouts, kill grace periods, drain deadlines) from a deadline queue whose
+ * earliest entry is the epoll_wait timeout. So a thousand tool calls in flight cost this one
+ * thread, not two pump threads each. Handlers, tasks and timers run on this thread only, must
+ * never block, and may touch loop-only state without locks.
  */
 final class Reaper implements Runnable {
     static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
     private static final int BATCH = 64;
+    private static final long WAKE_TOKEN = 0;
     private static volatile Reaper instance;
 
-    private final int epoll;
-    private final Map<Long, PidfdProcess> children = new ConcurrentHashMap<>();
-    private final AtomicLong tokens = new AtomicLong();
+    /** Called on the loop thread when its fd is ready (readable, writable, hung up or in error). */
+    interface Handler {
+        void ready();
+    }
 
-    private Reaper(int epoll) {
+    /** A deadline on the loop; {@link #cancel()} on the loop thread only. */
+    static final class Timer implements Comparable<Timer> {
+        private final long deadline;
+        private final Runnable action;
+        private final long order;
+        private boolean cancelled;
+
+        private Timer(long deadline, Runnable action, long order) {
+            this.deadline = deadline;
+            this.action = action;
+            this.order = order;
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer other) {
+            int byTime = Long.compare(deadline - other.deadline, 0);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
+    private final int epoll;
+    private final int wake;
+    private final Map<Long, Object> watched = new ConcurrentHashMap<>();
+    private final AtomicLong tokens = new AtomicLong();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private long timerOrder;
+    private volatile Thread thread;
+
+    private Reaper(int epoll, int wake) {
         this.epoll = epoll;
+        this.wake = wake;
     }
 
     static Reaper get() {
@@ -34,10 +82,15 @@ final class Reaper implements Runnable {
                     if (epoll < 0) {
                         throw new IllegalStateException("epoll_create1 failed: errno " + -epoll);
                     }
-                    reaper = new Reaper(epoll);
-                    Thread thread = new Thread(reaper, "spawn-reaper");
-                    thread.setDaemon(true);
-                    thread.start();
+                    int wake = LibSpawn.spawn_eventfd();
+                    if (wake < 0 || LibSpawn.spawn_epoll_add(epoll, wake, WAKE_TOKEN) < 0) {
+                        throw new IllegalStateException("eventfd for the spawn loop failed: errno " + -wake);
+                    }
+                    reaper = new Reaper(epoll, wake);
+                    Thread loop = new Thread(reaper, "spawn-reaper");
+                    loop.setDaemon(true);
+                    reaper.thread = loop;
+                    loop.start();
                     instance = reaper;
                 }
             }
@@ -48,12 +101,12 @@ final class Reaper implements Runnable {
     /** Watches {@code child}; level-triggered, so a child that already exited is seen at once. */
     void watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
-        children.put(token, child);
+        watched.put(token, child);
         int fd = child.pidfdForReaper();
         try {
             int result = LibSpawn.spawn_epoll_add(epoll, fd, token);
             if (result < 0) {
-                children.remove(token);
+                watched.remove(token);
                 throw new IllegalStateException("epoll_ctl(ADD) of a pidfd failed: errno " + -result);
             }
         } finally {
@@ -61,31 +114,134 @@ final class Reaper implements Runnable {
         }
     }
 
-    /** How many children are being watched now. */
+    /**
+     * Adds {@code fd} for {@code events} (LibSpawn.EPOLL_*); returns the token for
+     * {@link #unregister}. On the loop thread, so the handler cannot run before its owner is ready.
+     *
+     * @return the token, or -errno when epoll_ctl failed
+     */
+    long register(int fd, int events, Handler handler) {
+        assert inLoop();
+        long token = tokens.incrementAndGet();
+        watched.put(token, handler);
+        int result = LibSpawn.spawn_epoll_add_events(epoll, fd, events, token);
+        if (result < 0) {
+            watched.remove(token);
+            return result;
+        }
+        return token;
+    }
+
+    /** Removes {@code fd} (still open) from the loop; its handler is not called again. */
+    void unregister(long token, int fd) {
+        assert inLoop();
+        if (watched.remove(token) != null) {
+            LibSpawn.spawn_epoll_del(epoll, fd);
+        }
+    }
+
+    /** Runs {@code task} on the loop thread soon (at once when called from it: after the current event). */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop()) {
+            LibSpawn.spawn_eventfd_signal(wake);
+        }
+    }
+
+    /** Runs {@code action} on the loop at {@code deadline} ({@link System#nanoTime()}); loop thread only. */
+    Timer schedule(long deadline, Runnable action) {
+        assert inLoop();
+        Timer timer = new Timer(deadline, action, timerOrder++);
+        timers.add(timer);
+        return timer;
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** How many children and fds are being watched now. */
     int watching() {
-        return children.size();
+        return watched.size();
     }
 
     @Override
     public void run() {
         long[] ready = new long[BATCH];
         while (true) {
-            int count = LibSpawn.spawn_epoll_wait(epoll, ready, BATCH, -1);
+            int count = LibSpawn.spawn_epoll_wait(epoll, ready, BATCH, timeoutMillis());
             if (count < 0) {
-                LOG.error("epoll_wait failed: errno {}; the reaper stops", -count);
+                LOG.error("epoll_wait failed: errno {}; the spawn loop stops", -count);
                 return;
             }
             for (int i = 0; i < count; i++) {
-                PidfdProcess child = children.get(ready[i]);
-                if (child == null) {
+                if (ready[i] == WAKE_TOKEN) {
+                    LibSpawn.spawn_eventfd_drain(wake);
                     continue;
                 }
-                if (child.collect()) {
-                    children.remove(ready[i]);
-                    removeFromEpoll(child);
-                    child.closePidfd();
+                Object target = watched.get(ready[i]);
+                if (target instanceof PidfdProcess) {
+                    collect(ready[i], (PidfdProcess) target);
+                } else if (target != null) {
+                    guarded((Handler) target);
                 }
             }
+            runTasks();
+            runTimers();
+        }
+    }
+
+    private void collect(long token, PidfdProcess child) {
+        if (child.collect()) {
+            watched.remove(token);
+            removeFromEpoll(child);
+            child.closePidfd();
+        }
+    }
+
+    private void runTasks() {
+        for (int n = tasks.size(); n > 0; n--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            guarded(task::run);
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer first;
+        while ((first = timers.peek()) != null && (first.cancelled || first.deadline - now <= 0)) {
+            timers.poll();
+            if (!first.cancelled) {
+                guarded(first.action::run);
+            }
+        }
+    }
+
+    /** Until the earliest live timer, or forever; 0 when tasks are queued. */
+    private int timeoutMillis() {
+        if (!tasks.isEmpty()) {
+            return 0;
+        }
+        Timer first;
+        while ((first = timers.peek()) != null && first.cancelled) {
+            timers.poll();
+        }
+        if (first == null) {
+            return -1;
+        }
+        long nanos = first.deadline - System.nanoTime();
+        return nanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
+    /** Nothing a handler throws may stop the loop every child depends on. */
+    private static void guarded(Handler handler) {
+        try {
+            handler.ready();
+        } catch (Throwable t) {
+            LOG.error("a spawn loop handler failed; the loop goes on", t);
         }
     }
 

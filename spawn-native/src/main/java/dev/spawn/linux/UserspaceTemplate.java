@@ -1,6 +1,9 @@
 package dev.spawn.linux;
 
 import dev.spawn.Backend;
+import dev.spawn.ChildOption;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The executable held open in userspace with the identity it had at create; each spawn checks
@@ -18,11 +21,20 @@ final class UserspaceTemplate extends NativeTemplate {
         this.execByPath = execByPath;
     }
 
+    private static final Set<ChildOption> OPTIONS = EnumSet.allOf(ChildOption.class);
+
+    /** All of them: setsid, setpgid and pdeathsig run in the shim's child, the signal reset is an action. */
+    @Override
+    public Set<ChildOption> supportedChildOptions() {
+        return OPTIONS;
+    }
+
     @Override
     int call(int held, EncodedCommand command, ChildSetup setup, int[] out) {
         int flags = setup.inheritFds() | (execByPath ? LibSpawn.FLAG_EXEC_BY_PATH : 0);
-        return LibSpawn.spawn_user_spawn(held, path, identity, flags, command.argv, command.argc, command.envp,
-                command.envc, setup.actions(), setup.actionCount(), setup.strings(), setup.strings().length, out);
+        return LibSpawn.spawn_user_spawn_opts(held, path, identity, flags, command.argv, command.argc,
+                command.envp, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
+                setup.strings().length, setup.options(), out);
     }
 
     @Override

@@ -1,0 +1,73 @@
+package dev.spawn;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a {@link ToolCall} produced. The byte arrays are the first bytes of each stream, up to
+ * the call's cap; the totals count every byte the child wrote that was read before the call
+ * ended.
+ *
+ * @param pid the child's pid (reaped by now: for logs only)
+ * @param backend the backend that started it
+ * @param exitCode the exit status when the child exited, else -1
+ * @param signal the signal that ended the child, else 0
+ * @param stdout the first bytes of stdout, at most the cap
+ * @param stderr the first bytes of stderr, at most the cap
+ * @param stdoutTotal bytes read from stdout in all, kept or not
+ * @param stderrTotal bytes read from stderr in all, kept or not
+ * @param timedOut whether the timeout fired and the kill policy ran
+ * @param cancelled whether the call was cancelled (its future, or an interrupted {@code call})
+ * @param drainTimedOut whether the pipes were still open at the drain deadline after the child
+ *     exited (a descendant kept them open), so output written later is lost
+ * @param wallTime from the start of the spawn to the end of the call
+ */
+public record ToolResult(long pid, Backend backend, int exitCode, int signal, byte[] stdout, byte[] stderr,
+        long stdoutTotal, long stderrTotal, boolean timedOut, boolean cancelled, boolean drainTimedOut,
+        Duration wallTime) {
+    /** Checks the values. */
+    public ToolResult {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(stderr, "stderr");
+        Objects.requireNonNull(wallTime, "wallTime");
+    }
+
+    /** Whether the child exited by itself (not by a signal). */
+    public boolean exited() {
+        return signal == 0;
+    }
+
+    /** As {@link Process#exitValue()}: the exit status, or 128 + the signal. */
+    public int exitValue() {
+        return signal == 0 ? exitCode : 128 + signal;
+    }
+
+    /** Whether stdout had more bytes than were kept. */
+    public boolean stdoutTruncated() {
+        return stdoutTotal > stdout.length;
+    }
+
+    /** Whether stderr had more bytes than were kept. */
+    public boolean stderrTruncated() {
+        return stderrTotal > stderr.length;
+    }
+
+    /** stdout as UTF-8 (a multi-byte character cut by the cap becomes U+FFFD). */
+    public String stdoutText() {
+        return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** stderr as UTF-8. */
+    public String stderrText() {
+        return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "ToolResult[pid=" + pid + ", " + backend + ", " + (signal == 0 ? "exit " + exitCode : "signal " + signal)
+                + ", stdout " + stdout.length + "/" + stdoutTotal + " B, stderr " + stderr.length + "/" + stderrTotal
+                + " B" + (timedOut ? ", timed out" : "") + (cancelled ? ", cancelled" : "")
+                + (drainTimedOut ? ", drain timed out" : "") + ", " + wallTime.toMillis() + " ms]";
+    }
+}

@@ -1,0 +1,22 @@
+package dev.spawn.spi;
+
+import dev.spawn.SpawnRequest;
+import dev.spawn.ToolCall;
+import dev.spawn.ToolResult;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Implemented by a {@link BackendTemplate} that runs {@link ToolCall}s on an event loop: the
+ * child is started in the calling thread, then its pipes, its exit and its timers are watched
+ * by the backend's loop thread, with no thread per call.
+ */
+public interface ToolCallSupport {
+    /**
+     * Starts {@code request} (built by {@link ToolCall#toRequest()}) and runs the call.
+     *
+     * @return completed with the result; cancelling it kills the child (and its group)
+     * @throws IOException when the child cannot be started
+     */
+    CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException;
+}

@@ -1,0 +1,176 @@
+package dev.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.ChildOptionSupport;
+import dev.spawn.spi.SpawnBackend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The rule for child options: a backend that cannot apply one hands the request on, counted; never dropped. */
+class ChildOptionRoutingTest {
+    /** A backend whose templates apply exactly {@code options}; spawns are recorded, not run. */
+    static final class OptionBackend implements SpawnBackend {
+        final Backend kind;
+        final Set<ChildOption> options;
+        final List<SpawnRequest> served = new ArrayList<>();
+        final List<OptionTemplate> made = new ArrayList<>();
+
+        OptionBackend(Backend kind, Set<ChildOption> options) {
+            this.kind = kind;
+            this.options = options;
+        }
+
+        @Override
+        public Backend kind() {
+            return kind;
+        }
+
+        @Override
+        public Throwable unavailabilityCause() {
+            return null;
+        }
+
+        @Override
+        public BackendTemplate create(Path executable) {
+            OptionTemplate template = new OptionTemplate();
+            made.add(template);
+            return template;
+        }
+
+        @Override
+        public BackendTemplate create(int executableFd) {
+            return create(Path.of("/proc/self/fd/" + executableFd));
+        }
+
+        final class OptionTemplate implements BackendTemplate, ChildOptionSupport {
+            boolean closed;
+
+            @Override
+            public Backend kind() {
+                return kind;
+            }
+
+            @Override
+            public Set<ChildOption> supportedChildOptions() {
+                return options;
+            }
+
+            @Override
+            public SpawnedProcess spawn(SpawnRequest request) {
+                if (!options.containsAll(request.childOptions())) {
+                    throw new AssertionError(kind + " was asked for " + request.childOptions());
+                }
+                served.add(request);
+                return new FakeBackend.Finished(kind);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        }
+    }
+
+    private final OptionBackend kernel = new OptionBackend(Backend.KERNEL_TEMPLATE, Set.of(ChildOption.RESET_SIGNALS));
+    private final OptionBackend userspace = new OptionBackend(Backend.USERSPACE, EnumSet.allOf(ChildOption.class));
+
+    @Test
+    void optionsTheKernelCannotApplyMoveTheRequestToUserspaceAndAreCounted() throws IOException {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("true").backend());
+            assertEquals(Backend.KERNEL_TEMPLATE,
+                    template.spawn(SpawnRequest.builder("x").resetSignals(true).build()).backend());
+            SpawnRequest grouped = SpawnRequest.builder("x").newProcessGroup().parentDeathSignal(9).build();
+            assertEquals(Backend.USERSPACE, template.spawn(grouped).backend());
+            assertEquals(Backend.USERSPACE, template.spawn(grouped).backend());
+            assertEquals(Backend.USERSPACE,
+                    template.spawn(SpawnRequest.builder("x").newSession().build()).backend());
+            assertEquals(Backend.KERNEL_TEMPLATE, template.backend(), "the template itself stays on the kernel");
+            assertEquals(1, userspace.made.size(), "one userspace template serves every moved request");
+            assertEquals(2, kernel.served.size());
+            assertEquals(3, userspace.served.size());
+        }
+        SpawnStats stats = spawner.stats();
+        assertEquals(Map.of("KERNEL_TEMPLATE->USERSPACE (setpgid, pdeathsig)", 2L,
+                "KERNEL_TEMPLATE->USERSPACE (setsid)", 1L), stats.fallbacks());
+        assertEquals(3, stats.spawns(Backend.USERSPACE));
+        assertTrue(userspace.made.get(0).closed, "closing the template closes the moved one too");
+    }
+
+    @Test
+    void aBackendThatCannotAndNothingAfterItThrowsNamingTheOption() throws IOException {
+        OptionBackend last = new OptionBackend(Backend.PROCESS_BUILDER, Set.of());
+        Spawner spawner = Spawner.withBackends(List.of(last));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").parentDeathSignal(15).build()));
+            assertTrue(e.getMessage().contains("PROCESS_BUILDER backend cannot apply pdeathsig"), e.getMessage());
+            assertTrue(last.served.isEmpty());
+        }
+    }
+
+    @Test
+    void theRealProcessBuilderBackendRefusesEveryOption() throws IOException {
+        try (SpawnTemplate template = Spawner.using(Backend.PROCESS_BUILDER).template(Path.of("/bin/true"))) {
+            for (SpawnRequest request : List.of(SpawnRequest.builder("x").newSession().build(),
+                    SpawnRequest.builder("x").newProcessGroup().build(),
+                    SpawnRequest.builder("x").joinProcessGroup(1234).build(),
+                    SpawnRequest.builder("x").parentDeathSignal(9).build(),
+                    SpawnRequest.builder("x").resetSignals(true).build())) {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> template.spawn(request));
+                String option = request.childOptions().iterator().next().call();
+                assertTrue(e.getMessage().contains(option), e.getMessage());
+            }
+            assertThrows(UnsupportedOperationException.class,
+                    () -> template.callAsync(ToolCall.builder("true").build()));
+        }
+    }
+
+    @Test
+    void requestOptionsAreValidatedAndReplaceEachOther() {
+        SpawnRequest.Builder builder = SpawnRequest.builder("x").newSession().newProcessGroup();
+        SpawnRequest request = builder.build();
+        assertEquals(Set.of(ChildOption.PROCESS_GROUP), request.childOptions());
+        assertEquals(0, request.processGroup());
+        request = builder.joinProcessGroup(77).newSession().build();
+        assertTrue(request.newSession());
+        assertEquals(SpawnRequest.SAME_GROUP, request.processGroup());
+        assertEquals(request.childOptions(), request.toBuilder().build().childOptions());
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("x").joinProcessGroup(1));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("x").joinProcessGroup(1L << 40));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("x").parentDeathSignal(65));
+        assertEquals(Set.of(), SpawnRequest.builder("x").build().childOptions());
+    }
+
+    @Test
+    void aToolCallBecomesARequestWithItsOptions() {
+        ToolCall call = ToolCall.builder("rg", "x").environment(Map.of("PATH", "/bin")).timeout(Duration.ofSeconds(10))
+                .build();
+        SpawnRequest request = call.toRequest();
+        assertEquals(EnumSet.of(ChildOption.PROCESS_GROUP, ChildOption.PARENT_DEATH_SIGNAL, ChildOption.RESET_SIGNALS),
+                request.childOptions());
+        assertEquals(Map.of("PATH", "/bin"), request.environment());
+        assertEquals(Stdio.Kind.DISCARD, request.stdin().kind());
+        assertEquals(Map.of(), ToolCall.builder("x").build().toRequest().environment(), "nothing inherited by default");
+        assertEquals(null, ToolCall.builder("x").inheritEnvironment().build().toRequest().environment());
+        assertEquals(Stdio.Kind.PIPE, ToolCall.builder("x").stdin(new byte[1]).build().toRequest().stdin().kind());
+        assertTrue(ToolCall.builder("x").group(ToolCall.Group.NEW_SESSION).build().toRequest().newSession());
+        assertThrows(IllegalArgumentException.class, () -> ToolCall.builder("x").timeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> ToolCall.builder("x").outputCap(-1));
+        assertThrows(IllegalArgumentException.class, () -> new KillPolicy(0, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, ToolCall::builder);
+    }
+}

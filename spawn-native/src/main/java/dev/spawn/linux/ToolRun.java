@@ -1,0 +1,382 @@
+package dev.spawn.linux;
+
+import com.sun.jna.Memory;
+import dev.spawn.Backend;
+import dev.spawn.KillPolicy;
+import dev.spawn.ToolCall;
+import dev.spawn.ToolResult;
+import dev.spawn.spi.Errno;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@link ToolCall} in flight, driven by the {@link Reaper} loop: every method but
+ * {@link #start} runs on the loop thread, so the state needs no lock.
+ *
+ * <p>The child's pidfd says when it exits; its status is then read with {@code WNOWAIT}, so the
+ * child stays a zombie and its pid, which is also its process group's id, cannot be reused.
+ * Every group signal ({@code kill(-pgid, sig)}: timeout, grace, the final kill when the call
+ * ends) is sent before the child is reaped, so it can only reach the child's own group (or
+ * nobody, ESRCH), never an unrelated group that reused the number. The child is reaped last.
+ */
+final class ToolRun {
+    private static final int CHUNK = 64 * 1024;
+    /** Reads per readiness event and stream, so one chatty child cannot starve the others. */
+    private static final int READS_PER_EVENT = 4;
+    private static final int SIGKILL = 9;
+    /**
+     * Completes the futures off the loop, so a dependent stage that blocks never stalls it (a
+     * blocking stage delays other calls' results, never their I/O: use the *Async methods with
+     * your own executor for heavy work).
+     */
+    private static final Executor RESULTS = results();
+    /** The loop thread's read/write buffer. */
+    private static Memory buffer;
+
+    private final Reaper loop;
+    private final ToolCall call;
+    private final Backend backend;
+    private final long pid;
+    private final int pidfd;
+    private final long started;
+    private final CompletableFuture<ToolResult> future = new CompletableFuture<>();
+    private final Capture out;
+    private final Capture err;
+    private final Feeder in;
+    private long pidToken;
+    private int exitCode = -1;
+    private int signal;
+    private boolean exited;
+    private boolean finished;
+    private boolean reaped;
+    private boolean pidfdClosed;
+    private boolean timedOut;
+    private boolean cancelled;
+    private boolean drainTimedOut;
+    private Reaper.Timer timeoutTimer;
+    private Reaper.Timer graceTimer;
+    private Reaper.Timer drainTimer;
+
+    private ToolRun(Reaper loop, ToolCall call, Backend backend, long pid, int pidfd, int stdinFd, int stdoutFd,
+            int stderrFd, long started) {
+        this.loop = loop;
+        this.call = call;
+        this.backend = backend;
+        this.pid = pid;
+        this.pidfd = pidfd;
+        this.started = started;
+        this.out = new Capture(stdoutFd, call.stdoutCap());
+        this.err = new Capture(stderrFd, call.stderrCap());
+        this.in = new Feeder(stdinFd, call.stdin());
+    }
+
+    /** Hands a started child to the loop; the fds are the run's from now on. */
+    static CompletableFuture<ToolResult> start(Reaper loop, ToolCall call, Backend backend, long pid, int pidfd,
+            int stdinFd, int stdoutFd, int stderrFd, long started) {
+        ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started);
+        run.future.whenComplete((result, failure) -> {
+            if (failure instanceof CancellationException) {
+                loop.execute(run::cancel);
+            }
+        });
+        loop.execute(run::begin);
+        return run.future;
+    }
+
+    private void begin() {
+        long token = loop.register(pidfd, LibSpawn.EPOLL_IN, this::onExit);
+        if (token < 0 || !out.watch() || !err.watch() || !in.watch()) {
+            fail("the spawn loop could not watch tool child " + pid + " (epoll_ctl failed)");
+            return;
+        }
+        pidToken = token;
+        if (call.timeout() != null) {
+            timeoutTimer = loop.schedule(started + call.timeout().toNanos(), this::onTimeout);
+        }
+    }
+
+    /** The pidfd is readable: the child exited. Peek at the status, keep the zombie. */
+    private void onExit() {
+        int[] status = new int[2];
+        int result = LibSpawn.spawn_wait(pidfd, LibSpawn.WAIT_NOHANG | LibSpawn.WAIT_NOWAIT, status);
+        if (result == 0) {
+            return;
+        }
+        if (result < 0) {
+            Reaper.LOG.warn("cannot read the status of tool child {}: {}", pid, Errno.describe(-result));
+            signal = SIGKILL;
+            reaped = true;
+        } else if (status[0] == LibSpawn.SIGNALED) {
+            signal = status[1];
+        } else {
+            exitCode = status[1];
+        }
+        exited = true;
+        loop.unregister(pidToken, pidfd);
+        if (timeoutTimer != null) {
+            timeoutTimer.cancel();
+        }
+        in.close();
+        if (out.closed && err.closed) {
+            finish();
+        } else {
+            drainTimer = loop.schedule(System.nanoTime() + call.drainTimeout().toNanos(), this::onDrainDeadline);
+        }
+    }
+
+    private void onDrainDeadline() {
+        drainTimedOut = true;
+        finish();
+    }
+
+    private void onTimeout() {
+        if (!exited && !finished) {
+            timedOut = true;
+            terminate();
+        }
+    }
+
+    private void cancel() {
+        if (!finished) {
+            cancelled = true;
+            terminate();
+        }
+    }
+
+    /** The kill policy: the first signal, then SIGKILL after the grace period. */
+    private void terminate() {
+        if (graceTimer != null) {
+            return;
+        }
+        KillPolicy policy = call.killPolicy();
+        signal(policy.firstSignal());
+        if (policy.firstSignal() == SIGKILL) {
+            return;
+        }
+        if (policy.grace().isZero()) {
+            signal(SIGKILL);
+            return;
+        }
+        graceTimer = loop.schedule(System.nanoTime() + policy.grace().toNanos(), () -> {
+            graceTimer = null;
+            signal(SIGKILL);
+            reapIfDone();
+        });
+    }
+
+    /** To the group by number (safe: the leader is not reaped yet) and to the child by pidfd. */
+    private void signal(int sig) {
+        if (reaped) {
+            return;
+        }
+        if (call.signalsGroup()) {
+            LibSpawn.spawn_kill_group((int) pid, sig);
+        }
+        LibSpawn.spawn_signal(pidfd, sig);
+    }
+
+    private void maybeFinish() {
+        if (exited && out.closed && err.closed) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (drainTimer != null) {
+            drainTimer.cancel();
+        }
+        out.close();
+        err.close();
+        in.close();
+        ToolResult result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total,
+                err.total, timedOut, cancelled, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
+        RESULTS.execute(() -> future.complete(result));
+        if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
+            LibSpawn.spawn_kill_group((int) pid, SIGKILL);
+        }
+        reapIfDone();
+    }
+
+    /** Reaps once the call is over and no group signal is pending; the group id is free after this. */
+    private void reapIfDone() {
+        if (!finished || graceTimer != null) {
+            return;
+        }
+        if (!reaped) {
+            reaped = true;
+            LibSpawn.spawn_wait(pidfd, LibSpawn.WAIT_NOHANG, new int[2]);
+        }
+        if (!pidfdClosed) {
+            pidfdClosed = true;
+            LibSpawn.spawn_close(pidfd);
+        }
+    }
+
+    /** The loop could not watch the child: kill it, release everything, fail the call. */
+    private void fail(String why) {
+        signal(SIGKILL);
+        if (pidToken > 0) {
+            loop.unregister(pidToken, pidfd);
+        }
+        out.close();
+        err.close();
+        in.close();
+        finished = true;
+        reaped = true;
+        LibSpawn.spawn_wait(pidfd, 0, new int[2]);
+        pidfdClosed = true;
+        LibSpawn.spawn_close(pidfd);
+        RESULTS.execute(() -> future.completeExceptionally(new java.io.IOException(why)));
+    }
+
+    private static Memory buffer() {
+        if (buffer == null) {
+            buffer = new Memory(CHUNK);
+        }
+        return buffer;
+    }
+
+    private static Executor results() {
+        // one thread for the JVM's life, like the loop itself
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "spawn-tool-results");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** One output pipe: keeps the first {@code cap} bytes, counts and drops the rest. */
+    private final class Capture {
+        private final int fd;
+        private final int cap;
+        private long token;
+        private byte[] data = new byte[0];
+        private int kept;
+        private long total;
+        private boolean closed;
+
+        Capture(int fd, long cap) {
+            this.fd = fd;
+            this.cap = (int) cap;
+            this.closed = fd < 0;
+        }
+
+        boolean watch() {
+            if (closed) {
+                return true;
+            }
+            token = loop.register(fd, LibSpawn.EPOLL_IN, this::drain);
+            if (token < 0) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        private void drain() {
+            Memory chunk = buffer();
+            for (int i = 0; i < READS_PER_EVENT && !closed; i++) {
+                long count = LibSpawn.spawn_read(fd, chunk, CHUNK);
+                if (count == -Errno.EAGAIN) {
+                    return;
+                }
+                if (count <= 0) {
+                    close();
+                    maybeFinish();
+                    return;
+                }
+                total += count;
+                int keep = (int) Math.min(count, cap - kept);
+                if (keep > 0) {
+                    if (kept + keep > data.length) {
+                        data = Arrays.copyOf(data, (int) Math.min(cap, Math.max(kept + keep, 2L * data.length + 4096)));
+                    }
+                    chunk.read(0, data, kept, keep);
+                    kept += keep;
+                }
+            }
+        }
+
+        void close() {
+            if (!closed) {
+                closed = true;
+                if (token > 0) {
+                    loop.unregister(token, fd);
+                }
+                LibSpawn.spawn_close(fd);
+            }
+        }
+
+        byte[] bytes() {
+            return kept == data.length ? data : Arrays.copyOf(data, kept);
+        }
+    }
+
+    /** The stdin pipe: writes the call's bytes as the child takes them, then closes (EOF). */
+    private final class Feeder {
+        private final int fd;
+        private final byte[] bytes;
+        private long token;
+        private int offset;
+        private boolean closed;
+
+        Feeder(int fd, byte[] bytes) {
+            this.fd = fd;
+            this.bytes = bytes;
+            this.closed = fd < 0;
+        }
+
+        boolean watch() {
+            if (closed) {
+                return true;
+            }
+            if (bytes == null || bytes.length == 0) {
+                close();
+                return true;
+            }
+            token = loop.register(fd, LibSpawn.EPOLL_OUT, this::feed);
+            if (token < 0) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        private void feed() {
+            Memory chunk = buffer();
+            while (!closed && offset < bytes.length) {
+                int length = Math.min(CHUNK, bytes.length - offset);
+                chunk.write(0, bytes, offset, length);
+                long count = LibSpawn.spawn_write(fd, chunk, length);
+                if (count == -Errno.EAGAIN) {
+                    return;
+                }
+                if (count < 0) {
+                    break;
+                }
+                offset += (int) count;
+            }
+            close();
+        }
+
+        void close() {
+            if (!closed) {
+                closed = true;
+                if (token > 0) {
+                    loop.unregister(token, fd);
+                }
+                LibSpawn.spawn_close(fd);
+            }
+        }
+    }
+}
