@@ -16,6 +16,11 @@
  *   echo ARGS..  the arguments joined by spaces
  *   argv0        argv[0]
  *   comm         /proc/self/comm
+ *   emit TEXT MS TEXT on stdout (flushed), then sleeps MS milliseconds
+ *   tmplspawn FD calls spawn_template_spawn (syscall 473, or $SPAWN_NR_SPAWN)
+ *                on fd FD and prints "errno=N" (0: it spawned, and the
+ *                grandchild was reaped); for "a template fd sent to another
+ *                process cannot spawn"
  *
  * Usage errors exit 2; I/O errors exit 1.
  */
@@ -29,8 +34,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../uapi.h"
 
 extern char **environ;
 
@@ -46,7 +54,8 @@ struct kernel_sigaction {
 static int usage(void)
 {
 	fputs("usage: spawn-probe fds|sigmask|sigdisp|cwd|env|stdio|argv0|comm"
-	      "|cat FD|exit N|fdopen FD|sleep MS|echo ARGS...\n",
+	      "|cat FD|exit N|fdopen FD|sleep MS|echo ARGS...|emit TEXT MS"
+	      "|tmplspawn FD\n",
 	      stderr);
 	return 2;
 }
@@ -174,6 +183,40 @@ static int print_comm(void)
 	return r;
 }
 
+static void sleep_ms(long n)
+{
+	struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* One spawn_template_spawn on an fd this process did not create: argv and
+ * envp minimal, no actions. The RFC binds a template to the creating cred,
+ * so from any other process this must fail (EACCES). */
+static int template_spawn(int fd)
+{
+	const char *nr_env = getenv("SPAWN_NR_SPAWN");
+	long nr = nr_env ? strtol(nr_env, NULL, 10) : 473;
+	char *child_argv[] = { "spawn-probe-grandchild", NULL };
+	char *child_envp[] = { NULL };
+	int pidfd = -1;
+	struct spawn_template_spawn_args args = {
+		.pidfd = SPAWN_PTR(&pidfd),
+		.argv = SPAWN_PTR(child_argv),
+		.envp = SPAWN_PTR(child_envp),
+	};
+	long pid = syscall(nr, fd, &args, sizeof(args));
+
+	if (pid < 0) {
+		printf("errno=%d\n", errno);
+		return 0;
+	}
+	waitpid((pid_t)pid, NULL, 0);
+	printf("errno=0\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -217,10 +260,21 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "fdopen") && !number_arg(argc, argv, &n))
 		return fcntl((int)n, F_GETFD) >= 0 ? 0 : 3;
 	if (!strcmp(mode, "sleep") && !number_arg(argc, argv, &n)) {
-		struct timespec ts = { n / 1000, (n % 1000) * 1000000L };
-		while (nanosleep(&ts, &ts) && errno == EINTR)
-			;
+		sleep_ms(n);
 		return 0;
 	}
+	if (!strcmp(mode, "emit") && argc == 4) {
+		char *end;
+
+		n = strtol(argv[3], &end, 10);
+		if (end == argv[3] || *end)
+			return usage();
+		puts(argv[2]);
+		fflush(stdout);
+		sleep_ms(n);
+		return 0;
+	}
+	if (!strcmp(mode, "tmplspawn") && !number_arg(argc, argv, &n))
+		return template_spawn((int)n);
 	return usage();
 }
