@@ -33,6 +33,9 @@ import java.util.concurrent.ExecutionException;
  * the spawn throws {@link UnsupportedOperationException} naming the option.
  */
 public final class SpawnTemplate implements AutoCloseable {
+    /** Re-creates in one recovery before moving on: enough for a tool replaced while in use. */
+    private static final int MAX_RECREATES = 8;
+
     private final Spawner spawner;
     private final Path executable;
     private final int executableFd;
@@ -246,40 +249,55 @@ public final class SpawnTemplate implements AutoCloseable {
         return !e.inChild() && (e.errno() == Errno.ESTALE || e.errno() == Errno.EACCES);
     }
 
+    /**
+     * ESTALE or EACCES before a child existed: re-create on the same backend and retry, a bounded
+     * number of times (a tool replaced again meanwhile is stale again), then the next backend. A
+     * replacement is published before the stale template closes, so a spawn that finds the old
+     * one closed also finds {@code current} changed and retries (see {@link #run}). When nothing
+     * can replace it, the stale template stays in place and open: the next spawn tries again.
+     */
     private <T> T recover(BackendTemplate failed, SpawnRequest request, SpawnException why, BackendCall<T> call)
             throws IOException {
         synchronized (lock) {
-            BackendTemplate now = live();
-            if (now != failed) {
-                return counted(now.kind(), call.apply(now, request));
-            }
-            // The replacement is in place before the failed template closes, so a spawn that
-            // finds the failed one closed also finds current changed and retries (see run).
-            SpawnBackend backend = spawner.chainList().get(chainIndex);
-            BackendTemplate fresh = null;
-            try {
-                fresh = backend.create(executable);
-                current = fresh;
-                failed.close();
-                spawner.countRecreate(backend.kind(), executable.toString(), why);
-                return counted(fresh.kind(), call.apply(fresh, request));
-            } catch (SpawnException again) {
-                if (chainIndex == spawner.chainList().size() - 1) {
-                    failed.close();
-                    again.addSuppressed(why);
-                    throw again;
+            BackendTemplate stale = failed;
+            SpawnException last = why;
+            for (int attempt = 0; attempt < MAX_RECREATES; attempt++) {
+                BackendTemplate now = live();
+                if (now == stale) {
+                    SpawnBackend backend = spawner.chainList().get(chainIndex);
+                    try {
+                        now = backend.create(executable);
+                    } catch (SpawnException cannot) {
+                        cannot.addSuppressed(last);
+                        return fallBack(stale, request, cannot, call);
+                    }
+                    current = now;
+                    stale.close();
+                    spawner.countRecreate(backend.kind(), executable.toString(), last);
                 }
                 try {
-                    createFrom(chainIndex + 1, again);
-                } finally {
-                    failed.close();
-                    if (fresh != null && fresh != current) {
-                        fresh.close();
+                    return counted(now.kind(), call.apply(now, request));
+                } catch (SpawnException e) {
+                    if (!isStale(e)) {
+                        throw e;
                     }
+                    last = e;
+                    stale = now;
                 }
-                return counted(current.kind(), call.apply(current, request));
             }
+            return fallBack(stale, request, last, call);
         }
+    }
+
+    /** Moves this template to the next backend that accepts the executable, or throws {@code why}. */
+    private <T> T fallBack(BackendTemplate stale, SpawnRequest request, SpawnException why, BackendCall<T> call)
+            throws IOException {
+        if (chainIndex == spawner.chainList().size() - 1) {
+            throw why;
+        }
+        createFrom(chainIndex + 1, why);
+        stale.close();
+        return counted(current.kind(), call.apply(current, request));
     }
 
     private BackendTemplate live() {

@@ -29,6 +29,7 @@ final class ChildSetup implements AutoCloseable {
     private static final int O_TRUNC = 0x200;
     private static final int O_APPEND = 0x400;
     private static final int O_DIRECTORY = 0x10000;
+    private static final String[] STREAM_NAMES = {"stdin", "stdout", "stderr"};
     private static volatile int devNull = -1;
     /** Every signal but SIGKILL (9) and SIGSTOP (19), whose dispositions cannot change, up to 63 as the kernel walks. */
     static final long ALL_RESETTABLE = ~((1L << 8) | (1L << 18) | (1L << 63));
@@ -112,7 +113,11 @@ final class ChildSetup implements AutoCloseable {
                 int[] fds = new int[2];
                 boolean input = target == 0;
                 int nonblock = !loopPipes ? 0 : input ? LibSpawn.PIPE_NONBLOCK_WRITE : LibSpawn.PIPE_NONBLOCK_READ;
-                Syscalls.check(LibSpawn.spawn_pipe2(fds, nonblock), "pipe2");
+                int result = LibSpawn.spawn_pipe2(fds, nonblock);
+                if (result < 0) {
+                    throw new SpawnException(SpawnException.Stage.BEFORE_CHILD, -result, program, directory(),
+                            "pipe2 for " + STREAM_NAMES[target], -1, null, null);
+                }
                 parentSide[target] = input ? fds[1] : fds[0];
                 int child = input ? fds[0] : fds[1];
                 childSide.add(child);
@@ -156,13 +161,13 @@ final class ChildSetup implements AutoCloseable {
     }
 
     /** One /dev/null for the JVM's lifetime: DISCARD costs a dup2 in the child, no open. */
-    private static int devNull() throws IOException {
+    private int devNull() throws IOException {
         int fd = devNull;
         if (fd < 0) {
             synchronized (ChildSetup.class) {
                 fd = devNull;
                 if (fd < 0) {
-                    fd = Syscalls.check(LibSpawn.spawn_open(CStrings.of("/dev/null"), O_RDWR, 0), "open /dev/null");
+                    fd = open("/dev/null", O_RDWR, 0, "open");
                     devNull = fd;
                 }
             }
