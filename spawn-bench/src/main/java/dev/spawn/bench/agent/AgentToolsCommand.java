@@ -49,34 +49,52 @@ public final class AgentToolsCommand {
         }
     }
 
-    /** ProcessBuilder and USERSPACE, plus KERNEL_TEMPLATE when this machine has it. */
-    static List<Backend> availableBackends() {
-        List<Backend> backends = new ArrayList<>(List.of(Backend.PROCESS_BUILDER, Backend.USERSPACE));
+    /** ProcessBuilder and USERSPACE, KERNEL_TEMPLATE when this machine has it, and the C reference. */
+    static List<Engine> availableBackends() {
+        List<Engine> backends = new ArrayList<>(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE));
         if (Spawner.of(Backend.KERNEL_TEMPLATE).backends().contains(Backend.KERNEL_TEMPLATE)) {
-            backends.add(Backend.KERNEL_TEMPLATE);
+            backends.add(Engine.KERNEL);
         }
+        backends.add(Engine.C);
         return backends;
     }
 
-    private static void requireAvailable(List<Backend> backends) {
-        for (Backend backend : backends) {
-            Spawner.using(backend);
+    private static void requireAvailable(List<Engine> backends) {
+        for (Engine backend : backends) {
+            if (!backend.isC()) {
+                Spawner.using(backend.backend());
+            }
         }
+    }
+
+    /** The backends of round {@code round}: the list rotated left by {@code round}, so each leads once in turn. */
+    static List<Engine> order(List<Engine> backends, int round) {
+        List<Engine> rotated = new ArrayList<>(backends);
+        java.util.Collections.rotate(rotated, -(round % Math.max(1, backends.size())));
+        return rotated;
     }
 
     private int execute(RunnerOptions options) throws IOException, InterruptedException {
         String name = options.preset().command();
         HostInfo host = HostInfo.current();
-        progress.println(name + ": backends " + options.backends().stream().map(Backend::propertyName).toList()
-                + ", splits " + options.splits() + ", " + options.calls() + " calls each");
+        progress.println(name + ": backends " + options.backends().stream().map(Engine::label).toList()
+                + ", splits " + options.splits() + ", " + options.calls() + " calls each, " + options.repeat()
+                + " round(s), api " + options.api());
         ToolResolver resolver = ToolResolver.fromEnvironment(options.toolOverrides());
         Map<String, Optional<ResolvedTool>> found = resolver.resolveAll(options.preset().tools());
         List<ResolvedTool> tools = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, Optional<ResolvedTool>> entry : found.entrySet()) {
             if (entry.getValue().isPresent()) {
-                tools.add(entry.getValue().get());
-                progress.println("  tool " + entry.getValue().get().describe());
+                ResolvedTool tool = options.keepShims() ? entry.getValue().get() : entry.getValue().get().pastShim();
+                if (tool.script() && options.backends().contains(Engine.KERNEL)) {
+                    throw new IllegalArgumentException(tool.command() + " is the #! script " + tool.path()
+                            + ": a forced kernel backend cannot run scripts (ENOEXEC); pass --tool " + tool.command()
+                            + "=/path/to/the/binary");
+                }
+                entry.setValue(Optional.of(tool));
+                tools.add(tool);
+                progress.println("  tool " + tool.describe());
             } else {
                 missing.add(entry.getKey());
                 progress.println(name + ": " + entry.getKey() + " is not on PATH; its calls are left out of the mix"
@@ -102,27 +120,38 @@ public final class AgentToolsCommand {
             Path warmupFile = base.resolve("warmup.tsv");
             CallFile.write(callsFile, calls, byCommand);
             CallFile.write(warmupFile, CallMix.warmup(options.seed(), options.warmupCalls(), mix), byCommand);
-            SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs());
+            Path driver = options.backends().stream().anyMatch(Engine::isC)
+                    ? CDriver.locate(options.cDriver(), base) : null;
+            if (driver != null) {
+                progress.println(name + ": C reference driver " + driver);
+            }
+            SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
+                    options.api());
 
+            // the reference is the first run of the first backend asked (ProcessBuilder when asked: it is
+            // moved first, and round 1 runs the list unrotated)
             List<BenchReport.Row> rows = new ArrayList<>();
             List<CallOutcome> reference = null;
-            int total = options.splits().size() * options.backends().size();
+            int total = options.repeat() * options.splits().size() * options.backends().size();
             int step = 0;
-            for (Split split : options.splits()) {
-                for (Backend backend : options.backends()) {
-                    step++;
-                    progress.printf("[%d/%d] %s %s: %d worker JVM(s) x %d in flight, warming up...%n", step, total,
-                            split, backend.propertyName(), split.workers(), split.inFlight());
-                    RunResult result = splitRun.run(backend, split);
-                    if (reference == null) {
-                        reference = result.outcomes();
+            for (int round = 0; round < options.repeat(); round++) {
+                for (Split split : options.splits()) {
+                    for (Engine backend : order(options.backends(), round)) {
+                        step++;
+                        progress.printf("[%d/%d] round %d %s %s: %d worker %s x %d in flight, warming up...%n", step,
+                                total, round + 1, split, backend.label(), split.workers(),
+                                backend.isC() ? "driver(s)" : "JVM(s)", split.inFlight());
+                        RunResult result = splitRun.run(backend, split, round);
+                        if (reference == null) {
+                            reference = result.outcomes();
+                        }
+                        List<Verifier.Mismatch> mismatches = Verifier.compare(reference, result.outcomes(), calls);
+                        rows.add(new BenchReport.Row(result, mismatches));
+                        progress.printf("[%d/%d] round %d %s %s: %d calls in %.2f s = %.1f calls/s, %s%n", step,
+                                total, round + 1, split, backend.label(), result.calls(), result.seconds(),
+                                result.callsPerSecond(), mismatches.isEmpty() ? "all match the reference"
+                                        : mismatches.size() + " MISMATCHES, first: " + mismatches.get(0));
                     }
-                    List<Verifier.Mismatch> mismatches = Verifier.compare(reference, result.outcomes(), calls);
-                    rows.add(new BenchReport.Row(result, mismatches));
-                    progress.printf("[%d/%d] %s %s: %d calls in %.2f s = %.1f calls/s, %s%n", step, total, split,
-                            backend.propertyName(), result.calls(), result.seconds(), result.callsPerSecond(),
-                            mismatches.isEmpty() ? "all match the reference"
-                                    : mismatches.size() + " MISMATCHES, first: " + mismatches.get(0));
                 }
             }
             BenchReport report = new BenchReport(options, host, tools, missing, mix, calls, rows);
@@ -131,9 +160,12 @@ public final class AgentToolsCommand {
             out.flush();
             Files.writeString(options.out().resolve(name + ".txt"), text, StandardCharsets.UTF_8);
             Files.writeString(options.out().resolve(name + ".csv"), CsvReport.render(report), StandardCharsets.UTF_8);
+            Files.writeString(options.out().resolve(name + "-runs.csv"), CsvReport.runs(report),
+                    StandardCharsets.UTF_8);
             Files.writeString(options.out().resolve(name + ".json"), JsonReport.render(report), StandardCharsets.UTF_8);
             Files.writeString(options.out().resolve(name + ".svg"), SvgChart.render(report), StandardCharsets.UTF_8);
-            progress.println(name + ": wrote " + options.out().resolve(name + ".{txt,csv,json,svg}")
+            progress.println(name + ": wrote " + options.out().resolve(name + ".{txt,csv,json,svg}") + ", "
+                    + options.out().resolve(name + "-runs.csv")
                     + ", worker logs in " + logs);
             return report.verified() ? 0 : 1;
         } finally {

@@ -1,24 +1,54 @@
 package dev.spawn.bench.agent;
 
 import java.util.Locale;
+import java.util.Optional;
 
-/** One CSV row per backend and split. */
+/** CSV: one row per backend and split with the spread over rounds ({@link #render}), and one per run ({@link #runs}). */
 public final class CsvReport {
     private CsvReport() {
     }
 
     public static String render(BenchReport report) {
-        StringBuilder csv = new StringBuilder("preset,split,workers,in_flight,backend,calls,seconds,calls_per_s,"
-                + "delta_vs_processbuilder_pct,p50_ms,p99_ms,mismatches\n");
-        for (BenchReport.Row row : report.rows()) {
-            RunResult result = row.result();
-            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%.4f,%.2f,%s,%.3f,%.3f,%d%n",
-                    report.options().preset().command(), result.split(), result.split().workers(),
-                    result.split().inFlight(), result.backend().propertyName(), result.calls(), result.seconds(),
-                    result.callsPerSecond(), report.deltaVsProcessBuilder(row)
-                            .map(d -> String.format(Locale.ROOT, "%.2f", d)).orElse(""),
-                    result.latencyMillis(50), result.latencyMillis(99), row.mismatches().size()));
+        StringBuilder csv = new StringBuilder("preset,split,workers,in_flight,backend,rounds,calls,"
+                + "calls_per_s_median,calls_per_s_min,calls_per_s_max,"
+                + "ratio_vs_processbuilder_median,ratio_vs_processbuilder_min,ratio_vs_processbuilder_max,"
+                + "c_reference,ratio_vs_c_median,ratio_vs_c_min,ratio_vs_c_max,mismatches\n");
+        Optional<Engine> c = report.cReference();
+        for (Split split : report.options().splits()) {
+            for (Engine backend : report.options().backends()) {
+                Optional<Spread> cps = report.callsPerSecond(split, backend);
+                if (cps.isEmpty()) {
+                    continue;
+                }
+                Spread s = cps.get();
+                long mismatches = report.runs(split, backend).stream().mapToLong(r -> r.mismatches().size()).sum();
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%d,%.2f,%.2f,%.2f,%s,%s,%s,%d%n",
+                        report.options().preset().command(), split, split.workers(), split.inFlight(),
+                        backend.label(), s.count(), report.options().calls(), s.median(), s.min(), s.max(),
+                        triple(report.ratio(split, backend, Engine.PROCESS_BUILDER)),
+                        c.map(Engine::label).orElse(""),
+                        triple(c.flatMap(ref -> report.ratio(split, backend, ref))), mismatches));
+            }
         }
         return csv.toString();
+    }
+
+    public static String runs(BenchReport report) {
+        StringBuilder csv = new StringBuilder("preset,round,split,workers,in_flight,backend,calls,seconds,calls_per_s,"
+                + "p50_ms,p99_ms,worker_cpu_ms_per_call,mismatches\n");
+        for (BenchReport.Row row : report.rows()) {
+            RunResult result = row.result();
+            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%s,%d,%.4f,%.2f,%.3f,%.3f,%.4f,%d%n",
+                    report.options().preset().command(), result.round() + 1, result.split(), result.split().workers(),
+                    result.split().inFlight(), result.backend().label(), result.calls(), result.seconds(),
+                    result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
+                    result.workerCpuMillisPerCall(), row.mismatches().size()));
+        }
+        return csv.toString();
+    }
+
+    private static String triple(Optional<Spread> ratio) {
+        return ratio.map(r -> String.format(Locale.ROOT, "%.4f,%.4f,%.4f", r.median(), r.min(), r.max()))
+                .orElse(",,");
     }
 }

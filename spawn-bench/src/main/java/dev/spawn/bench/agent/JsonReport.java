@@ -2,6 +2,7 @@ package dev.spawn.bench.agent;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The whole report as JSON, written by hand (no JSON library in the jar). */
@@ -14,6 +15,12 @@ public final class JsonReport {
         StringBuilder json = new StringBuilder("{\n");
         json.append("  \"preset\": ").append(string(options.preset().command())).append(",\n");
         json.append("  \"calls\": ").append(options.calls()).append(",\n");
+        json.append("  \"api\": ").append(string(options.api())).append(",\n");
+        json.append("  \"rounds\": ").append(options.repeat()).append(",\n");
+        json.append("  \"backends\": ").append(strings(options.backends().stream().map(Engine::label).toList()))
+                .append(",\n");
+        json.append("  \"cReference\": ").append(report.cReference().map(e -> string(e.label())).orElse("null"))
+                .append(",\n");
         json.append("  \"seed\": ").append(options.seed()).append(",\n");
         json.append("  \"warmupCallsPerWorker\": ").append(options.warmupCalls()).append(",\n");
         json.append("  \"host\": {\"jdk\": ").append(string(report.host().jdk())).append(", \"cpu\": ")
@@ -26,9 +33,22 @@ public final class JsonReport {
                 .map(tool -> "    {\"command\": " + string(tool.command()) + ", \"path\": " + string(tool.path()
                         .toString()) + ", \"realPath\": " + string(tool.realPath().toString()) + ", \"script\": "
                         + tool.script() + ", \"shebang\": " + (tool.shebang() == null ? "null" : string(tool.shebang()))
-                        + "}")
+                        + ", \"skippedShim\": " + (tool.skippedShim() == null ? "null"
+                                : string(tool.skippedShim().toString())) + "}")
                 .collect(Collectors.joining(",\n"))).append("\n  ],\n");
         json.append("  \"verified\": ").append(report.verified()).append(",\n");
+        List<String> cells = new java.util.ArrayList<>();
+        for (Split split : options.splits()) {
+            for (Engine backend : options.backends()) {
+                report.callsPerSecond(split, backend).ifPresent(cps -> cells.add(String.format(Locale.ROOT,
+                        "    {\"split\": %s, \"backend\": %s, \"callsPerSecond\": %s, \"ratioVsProcessBuilder\": %s, "
+                        + "\"ratioVsC\": %s, \"verified\": %s}", string(split.toString()), string(backend.label()),
+                        spread(Optional.of(cps)), spread(report.ratio(split, backend, Engine.PROCESS_BUILDER)),
+                        spread(report.cReference().flatMap(c -> report.ratio(split, backend, c))),
+                        report.verified(split, backend))));
+            }
+        }
+        json.append("  \"cells\": [\n").append(String.join(",\n", cells)).append("\n  ],\n");
         json.append("  \"runs\": [\n").append(report.rows().stream().map(row -> run(report, row))
                 .collect(Collectors.joining(",\n"))).append("\n  ]\n}\n");
         return json.toString();
@@ -36,15 +56,22 @@ public final class JsonReport {
 
     private static String run(BenchReport report, BenchReport.Row row) {
         RunResult result = row.result();
-        return String.format(Locale.ROOT, "    {\"split\": %s, \"workers\": %d, \"inFlight\": %d, \"backend\": %s, "
-                + "\"calls\": %d, \"seconds\": %.4f, \"callsPerSecond\": %.2f, \"deltaVsProcessBuilderPct\": %s, "
-                + "\"p50Ms\": %.3f, \"p99Ms\": %.3f, \"mismatches\": %s, \"workerStats\": %s}",
-                string(result.split().toString()), result.split().workers(), result.split().inFlight(),
-                string(result.backend().propertyName()), result.calls(), result.seconds(), result.callsPerSecond(),
-                report.deltaVsProcessBuilder(row).map(d -> String.format(Locale.ROOT, "%.2f", d)).orElse("null"),
-                result.latencyMillis(50), result.latencyMillis(99),
+        return String.format(Locale.ROOT, "    {\"round\": %d, \"split\": %s, \"workers\": %d, \"inFlight\": %d, "
+                + "\"backend\": %s, \"calls\": %d, \"seconds\": %.4f, \"callsPerSecond\": %.2f, "
+                + "\"p50Ms\": %.3f, \"p99Ms\": %.3f, \"workerCpuMsPerCall\": %s, \"mismatches\": %s, "
+                + "\"workerStats\": %s}",
+                result.round() + 1, string(result.split().toString()), result.split().workers(),
+                result.split().inFlight(), string(result.backend().label()), result.calls(), result.seconds(),
+                result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
+                Double.isNaN(result.workerCpuMillisPerCall()) ? "null"
+                        : String.format(Locale.ROOT, "%.4f", result.workerCpuMillisPerCall()),
                 strings(row.mismatches().stream().map(Verifier.Mismatch::toString).toList()),
                 strings(result.workerStats()));
+    }
+
+    private static String spread(Optional<Spread> spread) {
+        return spread.map(s -> String.format(Locale.ROOT, "{\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, "
+                + "\"rounds\": %d}", s.median(), s.min(), s.max(), s.count())).orElse("null");
     }
 
     private static String strings(List<String> values) {

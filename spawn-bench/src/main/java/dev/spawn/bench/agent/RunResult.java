@@ -1,16 +1,16 @@
 package dev.spawn.bench.agent;
 
-import dev.spawn.Backend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * One backend at one split: the wall time the runner measured from GO to the last worker's
- * DONE, and every call's outcome, sorted by index.
+ * One backend at one split in one round: the wall time the runner measured from GO to the last
+ * worker's DONE, every call's outcome, sorted by index, and the CPU time the workers themselves
+ * (JVMs or C drivers, not the tools they ran) spent over the timed calls ({@code -1}: unknown).
  */
-public record RunResult(Backend backend, Split split, long wallNanos, List<CallOutcome> outcomes,
-        List<String> workerStats) {
+public record RunResult(Engine backend, Split split, int round, long wallNanos, List<CallOutcome> outcomes,
+        List<String> workerStats, long workerCpuNanos) {
 
     public RunResult {
         List<CallOutcome> sorted = new ArrayList<>(outcomes);
@@ -29,6 +29,11 @@ public record RunResult(Backend backend, Split split, long wallNanos, List<CallO
 
     public double callsPerSecond() {
         return calls() / seconds();
+    }
+
+    /** The workers' own CPU per call in ms (the spawning side's cost); NaN when unknown. */
+    public double workerCpuMillisPerCall() {
+        return workerCpuNanos < 0 || calls() == 0 ? Double.NaN : workerCpuNanos / 1e6 / calls();
     }
 
     /** The {@code p}-th percentile (0-100) of the calls' latencies, in milliseconds. */

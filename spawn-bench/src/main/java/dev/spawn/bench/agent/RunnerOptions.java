@@ -1,6 +1,5 @@
 package dev.spawn.bench.agent;
 
-import dev.spawn.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /** The agent-tools runner's command line. */
-public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<Backend> backends, Path out,
-        long seed, int warmupCalls, Map<String, Path> toolOverrides, List<String> jvmArgs, boolean keepWorkspace) {
+public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<Engine> backends, Path out,
+        long seed, int warmupCalls, Map<String, Path> toolOverrides, List<String> jvmArgs, boolean keepWorkspace,
+        int repeat, Path cDriver, boolean keepShims, String api) {
 
     public static final Path DEFAULT_OUT = Path.of("spawn-bench", "target", "agent-tools");
     public static final long DEFAULT_SEED = 20240501L;
@@ -20,13 +20,24 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
                 "  --calls N            calls per backend and split (default: 1024 for agent-tools,",
                 "                       2048 for agent-tools-light)",
                 "  --splits LIST        WORKERSxIN_FLIGHT list (default 1x16,2x8,4x4,8x2)",
-                "  --backends LIST      processbuilder,userspace,kernel (default: processbuilder,userspace,",
-                "                       and kernel when this machine has it)",
+                "  --backends LIST      processbuilder,userspace,kernel,c,c-posix (default: processbuilder,",
+                "                       userspace, kernel when this machine has it, and c). c is the C reference",
+                "                       driver (no JVM) on the shim's own spawn, c-posix the same on posix_spawnp",
+                "  --repeat R           R rounds, the backend order rotated each round; tables show the",
+                "                       median and min-max of each cell (default 1)",
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
                 "  --warmup N           warm-up calls per worker before the timed part (default 32)",
                 "  --tool NAME=PATH     use PATH for command NAME instead of the PATH lookup",
-                "                       (e.g. --tool python3=/usr/bin/python3 to skip a pyenv shim)",
+                "                       (e.g. --tool python3=/usr/bin/python3)",
+                "  --keep-shims         run a #! shim found first on PATH (pyenv's python3) even when a binary",
+                "                       of the same name comes later; by default the binary is used and the",
+                "                       shim named (a forced kernel backend cannot run scripts at all)",
+                "  --c-driver PATH      the C reference driver (default: the one bundled in this jar)",
+                "  --api spawn|toolcall how the library backends run a call: spawn (default: SpawnTemplate.spawn,",
+                "                       stdout read by the calling thread, stderr by a pool thread, waitFor) or",
+                "                       toolcall (SpawnTemplate.call: pipes and exit on the library's event loop;",
+                "                       processbuilder, which has none, still runs spawn)",
                 "  --jvm-arg ARG        extra JVM option for the worker JVMs (repeatable)",
                 "  --keep-workspace     leave the fixture workspace in place and print where it is");
     }
@@ -37,10 +48,14 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
      *
      * @throws IllegalArgumentException naming the bad option
      */
-    public static RunnerOptions parse(Preset preset, List<String> args, List<Backend> defaultBackends) {
+    public static RunnerOptions parse(Preset preset, List<String> args, List<Engine> defaultBackends) {
         int calls = preset.defaultCalls();
         List<Split> splits = Split.DEFAULTS;
-        List<Backend> backends = defaultBackends;
+        List<Engine> backends = defaultBackends;
+        int repeat = 1;
+        Path cDriver = null;
+        boolean keepShims = false;
+        String api = "spawn";
         Path out = DEFAULT_OUT;
         long seed = DEFAULT_SEED;
         int warmup = 32;
@@ -59,6 +74,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
                 keep = true;
                 continue;
             }
+            if (option.equals("--keep-shims")) {
+                keepShims = true;
+                continue;
+            }
             if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(option + " needs a value\n" + usage());
@@ -74,6 +93,18 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
                     break;
                 case "--backends":
                     backends = parseBackends(value);
+                    break;
+                case "--repeat":
+                    repeat = positive(option, value);
+                    break;
+                case "--api":
+                    if (!value.equals("spawn") && !value.equals("toolcall")) {
+                        throw new IllegalArgumentException("--api is spawn or toolcall, got " + value);
+                    }
+                    api = value;
+                    break;
+                case "--c-driver":
+                    cDriver = Path.of(value);
                     break;
                 case "--out":
                     out = Path.of(value);
@@ -101,15 +132,16 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
                     throw new IllegalArgumentException("unknown option " + option + "\n" + usage());
             }
         }
-        return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep);
+        return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
+                cDriver, keepShims, api);
     }
 
-    /** Parses {@code processbuilder,userspace}; ProcessBuilder, the reference, is moved first. */
-    public static List<Backend> parseBackends(String text) {
-        List<Backend> backends = new ArrayList<>();
+    /** Parses {@code processbuilder,userspace,c}; ProcessBuilder, the reference, is moved first. */
+    public static List<Engine> parseBackends(String text) {
+        List<Engine> backends = new ArrayList<>();
         for (String part : text.split(",")) {
             if (!part.isBlank()) {
-                Backend backend = Backend.fromPropertyName(part);
+                Engine backend = Engine.fromLabel(part);
                 if (!backends.contains(backend)) {
                     backends.add(backend);
                 }
@@ -118,8 +150,8 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<B
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("no backend in \"" + text + "\"");
         }
-        if (backends.remove(Backend.PROCESS_BUILDER)) {
-            backends.add(0, Backend.PROCESS_BUILDER);
+        if (backends.remove(Engine.PROCESS_BUILDER)) {
+            backends.add(0, Engine.PROCESS_BUILDER);
         }
         return List.copyOf(backends);
     }

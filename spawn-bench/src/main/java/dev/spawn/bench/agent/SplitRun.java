@@ -1,14 +1,14 @@
 package dev.spawn.bench.agent;
 
-import dev.spawn.Backend;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the calls once on one backend at one split: starts W worker JVMs, waits until all have
- * warmed up, releases them together, and times from that moment to the last worker's DONE.
+ * Runs the calls once on one backend at one split: starts W workers (JVMs, or the C driver for
+ * {@code c}/{@code c-posix}: both speak {@link WorkerProtocol}), waits until all have warmed up,
+ * releases them together, and times from that moment to the last worker's DONE.
  */
 final class SplitRun {
     private static final long READY_SECONDS = 300;
@@ -19,8 +19,14 @@ final class SplitRun {
     private final Path workspace;
     private final Path logDir;
     private final List<String> jvmArgs;
+    private final Path cDriver;
+    private final String api;
 
-    SplitRun(Path callsFile, Path warmupFile, Path workspace, Path logDir, List<String> jvmArgs) {
+    /** {@code cDriver} may be null when no C backend runs; {@code api} is {@code spawn} or {@code toolcall}. */
+    SplitRun(Path callsFile, Path warmupFile, Path workspace, Path logDir, List<String> jvmArgs, Path cDriver,
+            String api) {
+        this.cDriver = cDriver;
+        this.api = api;
         this.callsFile = callsFile;
         this.warmupFile = warmupFile;
         this.workspace = workspace;
@@ -28,11 +34,11 @@ final class SplitRun {
         this.jvmArgs = List.copyOf(jvmArgs);
     }
 
-    RunResult run(Backend backend, Split split) throws IOException, InterruptedException {
+    RunResult run(Engine backend, Split split, int round) throws IOException, InterruptedException {
         List<WorkerProcess> workers = new ArrayList<>();
         try {
             for (int k = 0; k < split.workers(); k++) {
-                String name = split + "-" + backend.propertyName() + "-w" + k;
+                String name = "r" + (round + 1) + "-" + split + "-" + backend.label() + "-w" + k;
                 workers.add(WorkerProcess.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
             }
             for (WorkerProcess worker : workers) {
@@ -48,11 +54,13 @@ final class SplitRun {
             }
             List<CallOutcome> outcomes = new ArrayList<>();
             List<String> stats = new ArrayList<>();
+            long cpu = 0;
             for (WorkerProcess worker : workers) {
                 outcomes.addAll(worker.awaitEnd(RUN_SECONDS));
                 stats.add(worker.stats());
+                cpu = cpu < 0 || worker.cpuNanos() < 0 ? -1 : cpu + worker.cpuNanos();
             }
-            return new RunResult(backend, split, end - start, outcomes, stats);
+            return new RunResult(backend, split, round, end - start, outcomes, stats, cpu);
         } finally {
             for (WorkerProcess worker : workers) {
                 worker.kill();
@@ -60,18 +68,30 @@ final class SplitRun {
         }
     }
 
-    private List<String> command(Backend backend, Split split, int worker) {
+    private List<String> command(Engine backend, Split split, int worker) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.add("-Dspawn.backend=" + backend.propertyName());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.spawn.bench.Worker");
+        if (backend.isC()) {
+            if (cDriver == null) {
+                throw new IllegalStateException("no C driver for backend " + backend.label());
+            }
+            command.add(cDriver.toString());
+            command.addAll(List.of("--mode", backend.driverMode()));
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmArgs);
+            command.add("-Dspawn.backend=" + backend.backend().propertyName());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add("dev.spawn.bench.Worker");
+            command.addAll(List.of("--backend", backend.backend().propertyName()));
+            // ProcessBuilder has no event loop: it always runs spawn + streams + waitFor
+            if (backend != Engine.PROCESS_BUILDER) {
+                command.addAll(List.of("--api", api));
+            }
+        }
         command.addAll(List.of("--calls", callsFile.toString(), "--warmup", warmupFile.toString(),
                 "--workspace", workspace.toString(), "--worker", Integer.toString(worker),
-                "--workers", Integer.toString(split.workers()), "--in-flight", Integer.toString(split.inFlight()),
-                "--backend", backend.propertyName()));
+                "--workers", Integer.toString(split.workers()), "--in-flight", Integer.toString(split.inFlight())));
         return command;
     }
 }

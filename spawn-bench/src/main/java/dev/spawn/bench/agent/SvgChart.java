@@ -1,39 +1,48 @@
 package dev.spawn.bench.agent;
 
-import dev.spawn.Backend;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
-/** A grouped bar chart of calls/s: one group per split, one bar per backend. Hand-written SVG. */
+/**
+ * A grouped bar chart of calls/s: one group per split, one bar per backend at the median of its
+ * rounds, a whisker over the rounds' min-max, and under each value the ratio to the C reference
+ * (or the delta against ProcessBuilder without one). Hand-written SVG.
+ */
 public final class SvgChart {
-    private static final String[] COLORS = {"#8c8c8c", "#2b7bba", "#e6550d"};
-    private static final int WIDTH = 760;
-    private static final int HEIGHT = 420;
+    private static final int WIDTH = 860;
+    private static final int HEIGHT = 440;
     private static final int LEFT = 70;
     private static final int RIGHT = 20;
-    private static final int TOP = 60;
-    private static final int BOTTOM = 70;
+    private static final int TOP = 64;
+    private static final int BOTTOM = 74;
 
     private SvgChart() {
     }
 
     public static String render(BenchReport report) {
         List<Split> splits = report.options().splits();
-        List<Backend> backends = report.options().backends();
+        List<Engine> backends = report.options().backends();
+        Optional<Engine> c = report.cReference();
         double max = report.rows().stream().mapToDouble(r -> r.result().callsPerSecond()).max().orElse(1);
         double scale = niceCeiling(max);
         int plotWidth = WIDTH - LEFT - RIGHT;
         int plotHeight = HEIGHT - TOP - BOTTOM;
         double groupWidth = (double) plotWidth / splits.size();
-        double barWidth = groupWidth * 0.8 / backends.size();
+        double barWidth = groupWidth * 0.84 / backends.size();
+        int rounds = report.options().repeat();
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
         svg.append(text(WIDTH / 2.0, 22, "middle", 15, escape(report.options().preset().command() + ": calls/s by split ("
-                + report.options().calls() + " calls, higher is better)")));
+                + report.options().calls() + " calls, " + (rounds > 1 ? "median of " + rounds + " rounds, whiskers"
+                        + " min-max, " : "") + "higher is better)")));
         svg.append(text(WIDTH / 2.0, 40, "middle", 11, escape(report.host().cpu() + ", " + report.host().cores()
                 + " cores, " + report.host().kernel() + ", " + report.host().jdk())));
+        svg.append(text(WIDTH / 2.0, 55, "middle", 10, escape(c.map(ref -> "under each bar's value: its ratio to "
+                + ref.label() + " (the C reference driver, no JVM)").orElse("under each bar's value: its delta"
+                        + " against processbuilder"))));
         for (int tick = 0; tick <= 5; tick++) {
             double value = scale * tick / 5;
             double y = TOP + plotHeight - plotHeight * tick / 5.0;
@@ -42,51 +51,64 @@ public final class SvgChart {
             svg.append(text(LEFT - 6, y + 4, "end", 11, String.format(Locale.ROOT, "%.0f", value)));
         }
         for (int s = 0; s < splits.size(); s++) {
-            double groupX = LEFT + s * groupWidth + groupWidth * 0.1;
+            Split split = splits.get(s);
+            double groupX = LEFT + s * groupWidth + groupWidth * 0.08;
             for (int b = 0; b < backends.size(); b++) {
-                int backendIndex = b;
-                int splitIndex = s;
-                report.row(splits.get(s), backends.get(b)).ifPresent(row -> {
-                    double value = row.result().callsPerSecond();
-                    double h = plotHeight * value / scale;
-                    double x = groupX + backendIndex * barWidth;
+                Engine backend = backends.get(b);
+                double x = groupX + b * barWidth;
+                report.callsPerSecond(split, backend).ifPresent(spread -> {
+                    double h = plotHeight * spread.median() / scale;
                     double y = TOP + plotHeight - h;
+                    double mid = x + (barWidth - 2) / 2;
                     svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                            + "fill=\"%s\"><title>%s %s: %.1f calls/s</title></rect>%n", x, y, barWidth - 2, h,
-                            color(backends.get(backendIndex)), splits.get(splitIndex),
-                            backends.get(backendIndex).propertyName(), value));
-                    String label = String.format(Locale.ROOT, "%.0f", value);
-                    String delta = BenchReport.percent(report.deltaVsProcessBuilder(row));
-                    svg.append(text(x + (barWidth - 2) / 2, y - 16, "middle", 11, label));
-                    if (row.result().backend() != Backend.PROCESS_BUILDER && !delta.equals("-")) {
-                        svg.append(text(x + (barWidth - 2) / 2, y - 4, "middle", 10, delta));
+                            + "fill=\"%s\"><title>%s %s: %s calls/s</title></rect>%n", x, y, barWidth - 2, h,
+                            color(backend), split, backend.label(), spread.render("%.1f")));
+                    double top = y;
+                    if (spread.count() > 1) {
+                        double yMin = TOP + plotHeight - plotHeight * spread.min() / scale;
+                        double yMax = TOP + plotHeight - plotHeight * spread.max() / scale;
+                        svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" "
+                                + "stroke=\"black\" fill=\"none\"/>%n", mid, yMin, yMax, mid - 4, yMin, mid + 4,
+                                mid - 4, yMax, mid + 4));
+                        top = Math.min(y, yMax);
                     }
+                    String note = c.isPresent()
+                            ? (backend == c.get() ? "C" : report.ratio(split, backend, c.get())
+                                    .map(r -> String.format(Locale.ROOT, "%.2f", r.median())).orElse(""))
+                            : (backend == Engine.PROCESS_BUILDER ? ""
+                                    : BenchReport.percent(report.deltaVsProcessBuilder(split, backend)));
+                    svg.append(text(mid, top - 16, "middle", 10, String.format(Locale.ROOT,
+                            spread.median() < 100 ? "%.1f" : "%.0f", spread.median())));
+                    svg.append(text(mid, top - 5, "middle", 9, escape(note)));
                 });
             }
-            svg.append(text(LEFT + (s + 0.5) * groupWidth, TOP + plotHeight + 18, "middle", 12, splits.get(s)
-                    .toString()));
+            svg.append(text(LEFT + (s + 0.5) * groupWidth, TOP + plotHeight + 18, "middle", 12, split.toString()));
         }
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
                 LEFT, TOP + plotHeight, WIDTH - RIGHT, TOP + plotHeight));
         double legendX = LEFT;
-        for (Backend backend : backends) {
+        for (Engine backend : backends) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
                     legendX, HEIGHT - 26, color(backend)));
-            svg.append(text(legendX + 18, HEIGHT - 16, "start", 12, backend.propertyName()));
-            legendX += 150;
+            svg.append(text(legendX + 18, HEIGHT - 16, "start", 12, backend.label()));
+            legendX += 120;
         }
-        svg.append(text(WIDTH - RIGHT, HEIGHT - 16, "end", 11, "split = worker JVMs x calls in flight each"));
+        svg.append(text(WIDTH - RIGHT, HEIGHT - 16, "end", 11, "split = worker processes x calls in flight each"));
         return svg.append("</svg>\n").toString();
     }
 
-    private static String color(Backend backend) {
+    private static String color(Engine backend) {
         switch (backend) {
             case PROCESS_BUILDER:
-                return COLORS[0];
+                return "#8c8c8c";
             case USERSPACE:
-                return COLORS[1];
+                return "#2b7bba";
+            case KERNEL:
+                return "#e6550d";
+            case C:
+                return "#31a354";
             default:
-                return COLORS[2];
+                return "#a1d99b";
         }
     }
 

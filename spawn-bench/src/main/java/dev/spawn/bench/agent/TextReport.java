@@ -1,9 +1,8 @@
 package dev.spawn.bench.agent;
 
-import dev.spawn.Backend;
 import java.util.Optional;
 
-/** The plain-text report: header, tools, the RFC-shaped table, and a detail table. */
+/** The plain-text report: header, tools, the RFC-shaped table with spreads and ratios, and detail tables. */
 public final class TextReport {
     private TextReport() {
     }
@@ -12,8 +11,10 @@ public final class TextReport {
         RunnerOptions options = report.options();
         StringBuilder text = new StringBuilder();
         text.append(options.preset().command()).append(": ").append(report.mix().size()).append(" tool calls in the mix, ")
-                .append(options.calls()).append(" calls per backend and split, seed ").append(options.seed())
-                .append(", warm-up ").append(options.warmupCalls()).append(" calls per worker\n");
+                .append(options.calls()).append(" calls per backend and split, ").append(options.repeat())
+                .append(options.repeat() == 1 ? " round" : " rounds (backend order rotated each round)")
+                .append(", seed ").append(options.seed()).append(", warm-up ").append(options.warmupCalls())
+                .append(" calls per worker, api ").append(options.api()).append('\n');
         text.append(report.host().describe()).append('\n');
         text.append("Tools:\n");
         for (ResolvedTool tool : report.tools()) {
@@ -22,8 +23,8 @@ public final class TextReport {
         if (!report.missing().isEmpty()) {
             text.append("Left out (not on this machine): ").append(String.join(", ", report.missing())).append('\n');
         }
-        text.append('\n').append(summary(report)).append('\n').append(detail(report)).append('\n')
-                .append(perTool(report));
+        text.append('\n').append(summary(report)).append('\n').append(ratios(report)).append('\n')
+                .append(workerCpu(report)).append('\n').append(detail(report)).append('\n').append(perTool(report));
         if (!report.verified()) {
             text.append("\nRESULT CHECK FAILED:\n");
             for (BenchReport.Row row : report.rows()) {
@@ -34,7 +35,8 @@ public final class TextReport {
                         break;
                     }
                     text.append("  ").append(row.result().split()).append(' ')
-                            .append(row.result().backend().propertyName()).append(' ').append(mismatch).append('\n');
+                            .append(row.result().backend().label()).append(" round ").append(row.result().round() + 1)
+                            .append(' ').append(mismatch).append('\n');
                 }
             }
         } else {
@@ -43,32 +45,85 @@ public final class TextReport {
         return text.toString();
     }
 
-    /** Rows are splits; a calls/s (time) column per backend, then each backend's delta against ProcessBuilder. */
+    /** Rows are splits, a calls/s column per backend: median [min-max] over the rounds. */
     static String summary(BenchReport report) {
-        StringBuilder text = new StringBuilder("calls/s (wall time), higher is better\n");
+        StringBuilder text = new StringBuilder("calls/s, higher is better"
+                + (report.options().repeat() > 1 ? ": median [min-max] of " + report.options().repeat() + " rounds"
+                        : "") + "\n");
+        int width = report.options().repeat() > 1 ? 24 : 14;
         text.append(String.format("%-7s", "split"));
-        for (Backend backend : report.options().backends()) {
-            text.append(String.format("%-22s", backend.propertyName()));
-        }
-        for (Backend backend : report.options().backends()) {
-            if (backend != Backend.PROCESS_BUILDER) {
-                text.append(String.format("%-18s", backend.propertyName() + " vs PB"));
-            }
+        for (Engine backend : report.options().backends()) {
+            text.append(String.format("%-" + width + "s", backend.label()));
         }
         text.append('\n');
         for (Split split : report.options().splits()) {
             text.append(String.format("%-7s", split));
-            for (Backend backend : report.options().backends()) {
-                text.append(String.format("%-22s", report.row(split, backend)
-                        .map(row -> String.format("%.1f (%.2f s)%s", row.result().callsPerSecond(),
-                                row.result().seconds(), row.verified() ? "" : " FAIL"))
+            for (Engine backend : report.options().backends()) {
+                text.append(String.format("%-" + width + "s", report.callsPerSecond(split, backend)
+                        .map(s -> s.render(s.median() < 100 ? "%.1f" : "%.0f")
+                                + (report.verified(split, backend) ? "" : " FAIL"))
                         .orElse("-")));
             }
-            for (Backend backend : report.options().backends()) {
-                if (backend != Backend.PROCESS_BUILDER) {
-                    Optional<Double> delta = report.row(split, backend).flatMap(report::deltaVsProcessBuilder);
-                    text.append(String.format("%-18s", BenchReport.percent(delta)));
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Each backend against ProcessBuilder (delta) and against the C reference (ratio), median [per-round range]. */
+    static String ratios(BenchReport report) {
+        Optional<Engine> c = report.cReference();
+        StringBuilder text = new StringBuilder("vs PB: calls/s delta against processbuilder");
+        c.ifPresent(engine -> text.append("; / ").append(engine.label()).append(": calls/s ratio to the C reference"));
+        text.append(report.options().repeat() > 1 ? " (median [range over rounds])\n" : "\n");
+        text.append(String.format("%-7s", "split"));
+        for (Engine backend : report.options().backends()) {
+            if (backend != Engine.PROCESS_BUILDER) {
+                text.append(String.format("%-26s", backend.label() + " vs PB"));
+            }
+        }
+        c.ifPresent(ref -> {
+            for (Engine backend : report.options().backends()) {
+                if (backend != ref) {
+                    text.append(String.format("%-22s", backend.label() + " / " + ref.label()));
                 }
+            }
+        });
+        text.append('\n');
+        for (Split split : report.options().splits()) {
+            text.append(String.format("%-7s", split));
+            for (Engine backend : report.options().backends()) {
+                if (backend != Engine.PROCESS_BUILDER) {
+                    text.append(String.format("%-26s", BenchReport.percentSpread(
+                            report.ratio(split, backend, Engine.PROCESS_BUILDER))));
+                }
+            }
+            c.ifPresent(ref -> {
+                for (Engine backend : report.options().backends()) {
+                    if (backend != ref) {
+                        text.append(String.format("%-22s", report.ratio(split, backend, ref)
+                                .map(r -> r.render("%.2f")).orElse("-")));
+                    }
+                }
+            });
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** The spawning side's own CPU per call: the JVM (or C driver) around the spawns, not the tools. */
+    static String workerCpu(BenchReport report) {
+        StringBuilder text = new StringBuilder("worker CPU ms per call (the spawning processes' own CPU over the timed"
+                + " calls, tools excluded; lower is better)\n");
+        text.append(String.format("%-7s", "split"));
+        for (Engine backend : report.options().backends()) {
+            text.append(String.format("%-24s", backend.label()));
+        }
+        text.append('\n');
+        for (Split split : report.options().splits()) {
+            text.append(String.format("%-7s", split));
+            for (Engine backend : report.options().backends()) {
+                text.append(String.format("%-24s", report.workerCpuMillisPerCall(split, backend)
+                        .map(s -> s.render("%.3f")).orElse("-")));
             }
             text.append('\n');
         }
@@ -77,15 +132,16 @@ public final class TextReport {
 
     /** Mean latency per tool and backend over all splits: where the time goes. */
     static String perTool(BenchReport report) {
-        StringBuilder text = new StringBuilder("mean latency per call in ms (all splits; includes waiting for a core)\n");
+        StringBuilder text = new StringBuilder("mean latency per call in ms (all splits and rounds; includes waiting for"
+                + " a core)\n");
         text.append(String.format("%-12s %6s", "tool", "calls"));
-        for (Backend backend : report.options().backends()) {
-            text.append(String.format(" %15s", backend.propertyName()));
+        for (Engine backend : report.options().backends()) {
+            text.append(String.format(" %15s", backend.label()));
         }
         text.append('\n');
         for (Tool tool : report.mix()) {
             text.append(String.format("%-12s %6d", tool.label(), report.callsOf(tool)));
-            for (Backend backend : report.options().backends()) {
+            for (Engine backend : report.options().backends()) {
                 text.append(String.format(" %15.2f", report.meanMillis(tool, backend)));
             }
             text.append('\n');
@@ -93,15 +149,17 @@ public final class TextReport {
         return text.toString();
     }
 
+    /** Every run, in the order it ran. */
     static String detail(BenchReport report) {
-        StringBuilder text = new StringBuilder(String.format("%-7s %-15s %6s %9s %9s %8s %8s %8s  %s%n", "split",
-                "backend", "calls", "time s", "calls/s", "vs PB", "p50 ms", "p99 ms", "check"));
+        StringBuilder text = new StringBuilder(String.format("%-5s %-7s %-15s %6s %9s %9s %8s %8s %9s  %s%n",
+                "round", "split", "backend", "calls", "time s", "calls/s", "p50 ms", "p99 ms", "cpu/call", "check"));
         for (BenchReport.Row row : report.rows()) {
             RunResult result = row.result();
-            text.append(String.format("%-7s %-15s %6d %9.3f %9.1f %8s %8.2f %8.2f  %s%n", result.split(),
-                    result.backend().propertyName(), result.calls(), result.seconds(), result.callsPerSecond(),
-                    BenchReport.percent(report.deltaVsProcessBuilder(row)), result.latencyMillis(50),
-                    result.latencyMillis(99), row.verified() ? "ok" : row.mismatches().size() + " mismatches"));
+            text.append(String.format("%-5d %-7s %-15s %6d %9.3f %9.1f %8.2f %8.2f %9.3f  %s%n", result.round() + 1,
+                    result.split(), result.backend().label(), result.calls(), result.seconds(),
+                    result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
+                    result.workerCpuMillisPerCall(),
+                    row.verified() ? "ok" : row.mismatches().size() + " mismatches"));
         }
         return text.toString();
     }

@@ -28,6 +28,7 @@ final class WorkerProcess {
     private final List<CallOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private volatile String stats = "";
     private volatile long workerNanos;
+    private volatile long cpuNanos = -1;
 
     private WorkerProcess(String name, Process process, Path log) {
         this.name = name;
@@ -60,7 +61,9 @@ final class WorkerProcess {
                         ready.complete(null);
                         break;
                     case WorkerProtocol.DONE:
-                        workerNanos = Long.parseLong(rest.split(" ")[0]);
+                        String[] done = rest.split(" ");
+                        workerNanos = Long.parseLong(done[0]);
+                        cpuNanos = done.length > 2 ? Long.parseLong(done[2]) : -1;
                         doneAt.complete(System.nanoTime());
                         break;
                     case WorkerProtocol.RESULT:
@@ -124,6 +127,11 @@ final class WorkerProcess {
 
     long workerNanos() {
         return workerNanos;
+    }
+
+    /** The worker's own CPU time over its timed calls; -1 when it did not say. */
+    long cpuNanos() {
+        return cpuNanos;
     }
 
     void kill() {

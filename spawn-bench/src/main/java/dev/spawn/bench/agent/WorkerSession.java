@@ -33,9 +33,12 @@ public final class WorkerSession {
 
     /** The worker's command line. */
     public record WorkerArgs(Path calls, Path warmup, Path workspace, int worker, int workers, int inFlight,
-            Backend backend) {
+            Backend backend, boolean toolCall) {
 
-        /** Parses {@code --calls F --warmup F --workspace D --worker k --workers W --in-flight I --backend B}. */
+        /**
+         * Parses {@code --calls F --warmup F --workspace D --worker k --workers W --in-flight I --backend B
+         * [--api spawn|toolcall]}.
+         */
         public static WorkerArgs parse(String[] argv) {
             Map<String, String> options = new LinkedHashMap<>();
             for (int i = 0; i < argv.length; i += 2) {
@@ -47,7 +50,8 @@ public final class WorkerSession {
             return new WorkerArgs(Path.of(required(options, "calls")), Path.of(required(options, "warmup")),
                     Path.of(required(options, "workspace")), Integer.parseInt(required(options, "worker")),
                     Integer.parseInt(required(options, "workers")), Integer.parseInt(required(options, "in-flight")),
-                    Backend.fromPropertyName(required(options, "backend")));
+                    Backend.fromPropertyName(required(options, "backend")),
+                    "toolcall".equals(options.getOrDefault("api", "spawn")));
         }
 
         private static String required(Map<String, String> options, String name) {
@@ -109,7 +113,7 @@ public final class WorkerSession {
                     }
                 }
             }
-            CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders);
+            CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders, args.toolCall());
             for (CallOutcome outcome : runAll(warmup, templates, runner, callers)) {
                 if (outcome.error() != null) {
                     fail("warm-up call #" + outcome.index() + " failed: " + outcome.error());
@@ -122,10 +126,12 @@ public final class WorkerSession {
                 fail("expected " + WorkerProtocol.GO + " on stdin, got " + go);
                 return 2;
             }
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
-            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size());
+            long cpu = processCpuNanos() - cpuStart;
+            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu);
             for (CallOutcome outcome : outcomes) {
                 out.println(WorkerProtocol.PREFIX + outcome.toLine());
             }
@@ -157,6 +163,14 @@ public final class WorkerSession {
             lane.get();
         }
         return List.of(outcomes);
+    }
+
+    /** CPU time of this JVM (all its threads, not its children), as CLOCK_PROCESS_CPUTIME_ID. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     private void send(String line) {

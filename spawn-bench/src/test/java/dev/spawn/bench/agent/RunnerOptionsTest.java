@@ -3,13 +3,12 @@ package dev.spawn.bench.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.spawn.Backend;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunnerOptionsTest {
-    private static final List<Backend> DEFAULT = List.of(Backend.PROCESS_BUILDER, Backend.USERSPACE);
+    private static final List<Engine> DEFAULT = List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C);
 
     @Test
     void defaultsComeFromThePreset() {
@@ -26,13 +25,43 @@ class RunnerOptionsTest {
                 "--keep-workspace", "--seed", "5", "--warmup", "0"), DEFAULT);
         assertEquals(64, options.calls());
         assertEquals(List.of(new Split(1, 16), new Split(2, 8)), options.splits());
-        assertEquals(List.of(Backend.PROCESS_BUILDER, Backend.USERSPACE), options.backends(),
+        assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE), options.backends(),
                 "ProcessBuilder, the reference, runs first");
         assertEquals(Path.of("/tmp/x"), options.out());
         assertEquals(Path.of("/usr/bin/python3"), options.toolOverrides().get("python3"));
         assertEquals(5, options.seed());
         assertEquals(0, options.warmupCalls());
         assertEquals(true, options.keepWorkspace());
+        assertEquals(1, options.repeat());
+        assertEquals(false, options.keepShims());
+    }
+
+    @Test
+    void parsesTheCBackendsRepeatsAndShims() {
+        RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT, List.of("--backends",
+                "c,userspace,c-posix,processbuilder,kernel", "--repeat", "3", "--keep-shims", "--c-driver", "/x/d"),
+                DEFAULT);
+        assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.C, Engine.USERSPACE, Engine.C_POSIX, Engine.KERNEL),
+                options.backends());
+        assertEquals(3, options.repeat());
+        assertEquals("spawn", options.api());
+        assertEquals("toolcall", RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--api", "toolcall"), DEFAULT).api());
+        assertThrows(IllegalArgumentException.class,
+                () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--api", "fork"), DEFAULT));
+        assertEquals(true, options.keepShims());
+        assertEquals(Path.of("/x/d"), options.cDriver());
+        assertEquals(Engine.C, RunnerOptions.parseBackends("c-reference").get(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--repeat", "0"), DEFAULT));
+    }
+
+    @Test
+    void eachRoundRotatesTheBackendOrder() {
+        List<Engine> all = List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C);
+        assertEquals(all, AgentToolsCommand.order(all, 0));
+        assertEquals(List.of(Engine.USERSPACE, Engine.C, Engine.PROCESS_BUILDER), AgentToolsCommand.order(all, 1));
+        assertEquals(List.of(Engine.C, Engine.PROCESS_BUILDER, Engine.USERSPACE), AgentToolsCommand.order(all, 2));
+        assertEquals(all, AgentToolsCommand.order(all, 3));
     }
 
     @Test

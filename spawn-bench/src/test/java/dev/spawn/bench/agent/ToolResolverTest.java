@@ -36,6 +36,20 @@ class ToolResolverTest {
     }
 
     @Test
+    void theRunnerCanGoPastAShimToTheBinaryAndSaysSo(@TempDir Path dir) throws Exception {
+        Path shim = executable(dir.resolve("shims"), "tool", "#!/usr/bin/env bash\nexec real \"$@\"\n");
+        Path binary = executable(dir.resolve("bin"), "tool", "\u007fELF....");
+        ToolResolver resolver = new ToolResolver(dir.resolve("shims") + ":" + dir.resolve("bin"), Map.of());
+        ResolvedTool past = resolver.resolve("tool").orElseThrow().pastShim();
+        assertEquals(binary, past.path());
+        assertFalse(past.script());
+        assertEquals(shim, past.skippedShim());
+        assertTrue(past.describe().contains("went past the #! shim " + shim), past.describe());
+        ResolvedTool lone = new ToolResolver(dir.resolve("shims").toString(), Map.of()).resolve("tool").orElseThrow();
+        assertEquals(lone, lone.pastShim(), "a shim with no binary behind it stays");
+    }
+
+    @Test
     void aBinaryFirstIsNoScriptAndAMissingToolIsEmpty(@TempDir Path dir) throws Exception {
         Path binary = executable(dir.resolve("bin"), "tool", "\u007fELF....");
         ToolResolver resolver = new ToolResolver(dir.resolve("bin").toString(), Map.of());

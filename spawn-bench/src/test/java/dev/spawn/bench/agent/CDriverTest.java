@@ -1,0 +1,73 @@
+package dev.spawn.bench.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The C reference driver as the runner uses it: through {@link SplitRun}, the call file and the
+ * worker protocol, with its digests and exit codes checked against what Java computes.
+ */
+class CDriverTest {
+    /** Built by spawn-native's make run; the test fails, not skips, without it. */
+    private static final Path DRIVER = Path.of("..").resolve(CDriver.BUILD_OUTPUT).toAbsolutePath().normalize();
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"C", "C_POSIX"})
+    void runsTheCallsAndReportsWhatJavaWouldDigest(Engine engine, @TempDir Path dir) throws Exception {
+        assertTrue(Files.isExecutable(DRIVER), "no C driver at " + DRIVER + " (make -C src-c all)");
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        byte[] big = "line of text with spaces and % and + signs\n".repeat(5000).getBytes(StandardCharsets.UTF_8);
+        Files.write(workspace.resolve("big file.txt"), big);
+        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        Map<String, ResolvedTool> tools = Map.of(
+                "cat", new ResolvedTool("cat", Path.of("/bin/cat"), Path.of("/bin/cat"), null, null),
+                "sh", new ResolvedTool("sh", Path.of("/bin/sh"), Path.of("/bin/sh"), null, null));
+        List<CallSpec> calls = List.of(
+                new CallSpec(0, Tool.CAT, List.of("big file.txt")),
+                new CallSpec(1, Tool.SH, List.of("-c", "printf 'x\\ty%s' \"$PWD\"; echo err >&2; exit 3")),
+                new CallSpec(2, Tool.CAT, List.of("")),
+                new CallSpec(3, Tool.SH, List.of("-c", "kill -9 $$")),
+                new CallSpec(4, Tool.CAT, List.of("a.txt")));
+        Path callsFile = dir.resolve("calls.tsv");
+        CallFile.write(callsFile, calls, tools);
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn")
+                .run(engine, new Split(2, 2), 0);
+
+        assertEquals(5, result.calls());
+        List<CallOutcome> got = result.outcomes();
+        for (CallOutcome outcome : got) {
+            assertNull(outcome.error(), outcome.toString());
+        }
+        assertEquals(List.of(0, 3, 1, 137, 0), got.stream().map(CallOutcome::exitCode).toList());
+        assertEquals(sha256(big), got.get(0).stdoutSha256());
+        assertEquals(big.length, got.get(0).stdoutBytes());
+        String pwdLine = "x\ty" + workspace.toRealPath();
+        assertEquals(sha256(pwdLine.getBytes(StandardCharsets.UTF_8)), got.get(1).stdoutSha256(),
+                "runs in the workspace, stdout digested, stderr apart");
+        assertEquals(4, got.get(1).stderrBytes());
+        assertTrue(got.get(2).stderrBytes() > 0, "cat '' complains on stderr");
+        assertEquals(sha256(new byte[0]), got.get(2).stdoutSha256());
+        assertEquals(sha256("hello\n".getBytes(StandardCharsets.UTF_8)), got.get(4).stdoutSha256());
+        assertEquals(2, result.workerStats().size());
+        assertTrue(result.workerCpuNanos() > 0, "the drivers report their own CPU time");
+        assertTrue(result.workerStats().get(0).contains("mode=" + engine.driverMode()), result.workerStats().get(0));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

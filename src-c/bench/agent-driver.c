@@ -1,0 +1,651 @@
+/*
+ * agent-driver: the C reference for the agent-tools benchmark. It runs a
+ * worker's share of the same call file the Java workers run, with I calls in
+ * flight, and speaks the same line protocol on stdout (see the Java class
+ * dev.spawn.bench.agent.WorkerProtocol), so the runner starts W of these
+ * exactly as it starts W worker JVMs, times them the same way (from GO to
+ * the last DONE) and checks every call's exit code and stdout SHA-256 against
+ * the ProcessBuilder run.
+ *
+ * usage: agent-driver --mode shim|posix --calls FILE --warmup FILE
+ *                     --workspace DIR --worker K --workers W --in-flight I
+ *
+ *   shim:  the shim's own userspace spawn (clone VM|VFORK|PIDFD + execveat on
+ *          a held fd, spawn.c compiled in): what this machine can do with the
+ *          native code the USERSPACE backend calls, with no JVM around it.
+ *          Each child gets the actions the Java library gives it for the same
+ *          request: an empty signal mask, dup2 of /dev/null, the stdout pipe
+ *          and the stderr pipe, fchdir to the workspace (opened per call, as
+ *          the library does).
+ *   posix: glibc posix_spawnp with the same file actions (adddup2 and
+ *          addfchdir_np) and an empty mask: what a C runtime would do.
+ *
+ * Call file: one call per line, tab-separated, URL-encoded fields
+ * (java.net.URLEncoder: '+' is a space, %XX a byte):
+ * index, tool label, absolute executable, then the arguments after argv[0].
+ * argv[0] is the executable's path, as on every Java backend. The child
+ * environment is this process's own, as the Java workers pass theirs.
+ *
+ * One thread; a poll loop over each call's stdout, stderr and pidfd. A call
+ * is done when both pipes reached EOF and the child has exited; its exit
+ * code is the status, or 128 + signal as ProcessBuilder reports it.
+ */
+#define _GNU_SOURCE
+/* the shim's header by relative path: -I would hide the system's <spawn.h> */
+#include "../spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+extern char **environ;
+
+/* ---- SHA-256 (FIPS 180-4), written for this driver ---- */
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t fill;
+};
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_init(struct sha256 *s)
+{
+	static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+
+	memcpy(s->h, h0, sizeof(h0));
+	s->len = 0;
+	s->fill = 0;
+}
+
+static void sha256_block(struct sha256 *s, const uint8_t *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h;
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+static void sha256_update(struct sha256 *s, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+
+	s->len += n;
+	if (s->fill) {
+		size_t take = 64 - s->fill < n ? 64 - s->fill : n;
+
+		memcpy(s->buf + s->fill, p, take);
+		s->fill += take;
+		p += take;
+		n -= take;
+		if (s->fill < 64)
+			return;
+		sha256_block(s, s->buf);
+		s->fill = 0;
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		sha256_block(s, p);
+	memcpy(s->buf, p, n);
+	s->fill = n;
+}
+
+static void sha256_hex(struct sha256 *s, char hex[65])
+{
+	uint64_t bits = s->len * 8;
+	uint8_t pad[72] = { 0x80 };
+	size_t padlen = (s->fill < 56 ? 56 : 120) - s->fill;
+
+	for (int i = 0; i < 8; i++)
+		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
+	sha256_update(s, pad, padlen + 8);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
+}
+
+/* ---- calls ---- */
+
+struct call {
+	long index;
+	char *exe;     /* absolute path */
+	char *argv;    /* packed: exe, then args, each NUL-terminated */
+	int argc;
+	char **vec;    /* the same strings as a NULL-terminated vector */
+	int tmpl;      /* index into templates (shim mode) */
+};
+
+struct tmpl {
+	char *path;
+	int held;
+	int32_t kind;
+	int64_t id[SPAWN_IDENTITY_WORDS];
+};
+
+static struct tmpl *templates;
+static int ntemplates;
+static int shim_mode;
+static const char *workspace;
+static int devnull;
+static char *envbuf;
+static int envc;
+
+static void protocol(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("@@ ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void die(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *c = msg; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+	fprintf(stderr, "agent-driver: %s\n", msg);
+	protocol("FAIL agent-driver: %s", msg);
+	exit(2);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one URL-encoded field in place (it only shrinks); returns its length. */
+static size_t urldecode(char *s)
+{
+	char *out = s;
+
+	for (char *in = s; *in; in++) {
+		if (*in == '+') {
+			*out++ = ' ';
+		} else if (*in == '%' && hexval(in[1]) >= 0 && hexval(in[2]) >= 0) {
+			*out++ = (char)(hexval(in[1]) * 16 + hexval(in[2]));
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
+static int template_of(const char *exe)
+{
+	struct tmpl *t;
+
+	for (int i = 0; i < ntemplates; i++)
+		if (!strcmp(templates[i].path, exe))
+			return i;
+	templates = realloc(templates, (ntemplates + 1) * sizeof(*templates));
+	if (!templates)
+		die("out of memory");
+	t = &templates[ntemplates];
+	t->path = strdup(exe);
+	t->held = -1;
+	if (shim_mode) {
+		t->held = spawn_user_create(exe, -1, t->id, &t->kind);
+		if (t->held < 0)
+			die("cannot make a template of %s: %s", exe, strerror(-t->held));
+	}
+	return ntemplates++;
+}
+
+/* Reads the calls of FILE whose index % workers == worker (workers 1: all). */
+static struct call *read_calls(const char *file, int worker, int workers, long *count)
+{
+	FILE *f = fopen(file, "re");
+	struct call *calls = NULL;
+	long n = 0, cap = 0;
+	char *line = NULL;
+	size_t linecap = 0;
+	ssize_t len;
+
+	if (!f)
+		die("cannot open %s: %s", file, strerror(errno));
+	while ((len = getline(&line, &linecap, f)) > 0) {
+		char *fields[4096];
+		int nf = 0;
+		char *save = NULL;
+		struct call *c;
+		size_t size = 0, at = 0;
+
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		/* strsep keeps empty fields (an empty argument is a field) */
+		save = line;
+		while (save && nf < 4096)
+			fields[nf++] = strsep(&save, "\t");
+		if (nf < 3)
+			die("%s: a line with fewer than 3 fields", file);
+		if (atol(fields[0]) % workers != worker)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			calls = realloc(calls, cap * sizeof(*calls));
+			if (!calls)
+				die("out of memory");
+		}
+		c = &calls[n++];
+		c->index = atol(fields[0]);
+		for (int i = 2; i < nf; i++)
+			size += urldecode(fields[i]) + 1;
+		c->argc = nf - 2;
+		c->argv = malloc(size);
+		c->vec = calloc(c->argc + 1, sizeof(char *));
+		if (!c->argv || !c->vec)
+			die("out of memory");
+		for (int i = 2; i < nf; i++) {
+			size_t l = strlen(fields[i]) + 1;
+
+			c->vec[i - 2] = c->argv + at;
+			memcpy(c->argv + at, fields[i], l);
+			at += l;
+		}
+		c->exe = c->vec[0];
+		if (c->exe[0] != '/')
+			die("%s: call #%ld: executable %s is not absolute", file, c->index, c->exe);
+		c->tmpl = template_of(c->exe);
+	}
+	free(line);
+	fclose(f);
+	*count = n;
+	return calls;
+}
+
+/* ---- running calls ---- */
+
+struct slot {
+	struct call *call;
+	int pidfd, out, err; /* -1 when done with */
+	int exited, status;
+	char error[200];
+	long out_bytes, err_bytes;
+	struct sha256 sha;
+	struct timespec start;
+};
+
+struct outcome {
+	long index;
+	int exit;
+	char sha[65];
+	long out_bytes, err_bytes, micros;
+	char error[200];
+};
+
+static long long nanos(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int spawn_shim(struct slot *s, int out_w, int err_w, int dirfd)
+{
+	struct tmpl *t = &templates[s->call->tmpl];
+	int64_t act[5 * SPAWN_ACTION_WORDS] = { 0 };
+	int fds[3] = { devnull, out_w, err_w };
+	int32_t res[SPAWN_RESULT_WORDS];
+	int r;
+
+	act[0] = 5; /* SIGMASK, empty */
+	for (int target = 0; target < 3; target++) {
+		int64_t *a = act + (target + 1) * SPAWN_ACTION_WORDS;
+
+		a[0] = 1; /* DUP2 */
+		a[2] = fds[target];
+		a[3] = target;
+	}
+	act[4 * SPAWN_ACTION_WORDS] = 2; /* FCHDIR */
+	act[4 * SPAWN_ACTION_WORDS + 2] = dirfd;
+	r = spawn_user_spawn(t->held, t->path, t->id,
+			     t->kind == SPAWN_KIND_ELF ? 0 : SPAWN_FLAG_EXEC_BY_PATH,
+			     s->call->argv, s->call->argc, envbuf, envc, act, 5, "", 1, res);
+	if (r < 0) {
+		snprintf(s->error, sizeof(s->error), "spawn failed: action %d errno %d (%s)", res[2], -r,
+			 strerror(-r));
+		return r;
+	}
+	s->pidfd = res[1];
+	return 0;
+}
+
+static int spawn_posix(struct slot *s, int out_w, int err_w, int dirfd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t empty;
+	pid_t pid;
+	int r;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, devnull, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+	posix_spawn_file_actions_adddup2(&fa, err_w, 2);
+	posix_spawn_file_actions_addfchdir_np(&fa, dirfd);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&empty);
+	posix_spawnattr_setsigmask(&attr, &empty);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	r = posix_spawnp(&pid, s->call->exe, &fa, &attr, s->call->vec, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (r) {
+		snprintf(s->error, sizeof(s->error), "posix_spawnp failed: errno %d (%s)", r, strerror(r));
+		return -r;
+	}
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (s->pidfd < 0)
+		die("pidfd_open(%d): %s", pid, strerror(errno));
+	return 0;
+}
+
+static void start(struct slot *s, struct call *c)
+{
+	int out[2], err[2], dirfd, r;
+
+	memset(s, 0, sizeof(*s));
+	s->call = c;
+	s->pidfd = s->out = s->err = -1;
+	clock_gettime(CLOCK_MONOTONIC, &s->start);
+	sha256_init(&s->sha);
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		die("pipe2: %s", strerror(errno));
+	dirfd = open(workspace, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		die("open %s: %s", workspace, strerror(errno));
+	r = shim_mode ? spawn_shim(s, out[1], err[1], dirfd) : spawn_posix(s, out[1], err[1], dirfd);
+	close(dirfd);
+	close(out[1]);
+	close(err[1]);
+	if (r < 0) {
+		close(out[0]);
+		close(err[0]);
+		s->exited = 1;
+		s->status = -1;
+		return;
+	}
+	s->out = out[0];
+	s->err = err[0];
+}
+
+static int finished(const struct slot *s)
+{
+	return s->call && s->exited && s->out < 0 && s->err < 0;
+}
+
+static void drain(struct slot *s, int *fd, int is_out)
+{
+	static char buf[65536];
+	ssize_t n = read(*fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(*fd);
+		*fd = -1;
+		return;
+	}
+	if (is_out) {
+		sha256_update(&s->sha, buf, (size_t)n);
+		s->out_bytes += n;
+	} else {
+		s->err_bytes += n;
+	}
+}
+
+static void reap(struct slot *s)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
+		if (errno == EINTR)
+			return;
+		die("waitid: %s", strerror(errno));
+	}
+	close(s->pidfd);
+	s->pidfd = -1;
+	s->exited = 1;
+	s->status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+}
+
+static void record(struct slot *s, struct outcome *o)
+{
+	struct timespec end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	o->index = s->call->index;
+	o->exit = s->status;
+	o->out_bytes = s->out_bytes;
+	o->err_bytes = s->err_bytes;
+	o->micros = (end.tv_sec - s->start.tv_sec) * 1000000L + (end.tv_nsec - s->start.tv_nsec) / 1000;
+	snprintf(o->error, sizeof(o->error), "%s", s->error);
+	if (s->error[0])
+		strcpy(o->sha, "-");
+	else
+		sha256_hex(&s->sha, o->sha);
+	s->call = NULL;
+}
+
+/* Runs calls[0..n) with `inflight` at a time, next call to the first free slot. */
+static void run_all(struct call *calls, long n, int inflight, struct outcome *outcomes)
+{
+	struct slot *slots = calloc(inflight, sizeof(*slots));
+	struct pollfd *pfds = calloc(3 * (size_t)inflight, sizeof(*pfds));
+	long next = 0, done = 0;
+
+	if (!slots || !pfds)
+		die("out of memory");
+	while (done < n) {
+		int np = 0;
+
+		for (int i = 0; i < inflight; i++) {
+			struct slot *s = &slots[i];
+
+			while (!s->call && next < n)
+				start(s, &calls[next++]);
+			while (finished(s)) {
+				record(s, &outcomes[done++]);
+				if (next < n)
+					start(s, &calls[next++]);
+			}
+			if (!s->call)
+				continue;
+			if (s->out >= 0)
+				pfds[np++] = (struct pollfd){ .fd = s->out, .events = POLLIN };
+			if (s->err >= 0)
+				pfds[np++] = (struct pollfd){ .fd = s->err, .events = POLLIN };
+			if (s->pidfd >= 0)
+				pfds[np++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
+		}
+		if (!np)
+			continue;
+		if (poll(pfds, np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		for (int k = 0; k < np; k++) {
+			if (!pfds[k].revents)
+				continue;
+			for (int i = 0; i < inflight; i++) {
+				struct slot *s = &slots[i];
+
+				if (!s->call)
+					continue;
+				if (pfds[k].fd == s->out)
+					drain(s, &s->out, 1);
+				else if (pfds[k].fd == s->err)
+					drain(s, &s->err, 0);
+				else if (pfds[k].fd == s->pidfd)
+					reap(s);
+				else
+					continue;
+				break;
+			}
+		}
+	}
+	free(slots);
+	free(pfds);
+}
+
+static void pack_environment(void)
+{
+	size_t size = 1, at = 0;
+
+	for (char **e = environ; *e; e++)
+		size += strlen(*e) + 1;
+	envbuf = malloc(size);
+	if (!envbuf)
+		die("out of memory");
+	envbuf[0] = '\0';
+	for (char **e = environ; *e; e++, envc++) {
+		size_t l = strlen(*e) + 1;
+
+		memcpy(envbuf + at, *e, l);
+		at += l;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = NULL, *calls_file = NULL, *warmup_file = NULL;
+	int worker = -1, workers = 0, inflight = 0;
+	struct call *calls, *warm;
+	struct outcome *outcomes, *warm_outcomes;
+	long ncalls, nwarm;
+	char go[16];
+	long long t0, cpu0, elapsed, cpu;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--mode"))
+			mode = argv[i + 1];
+		else if (!strcmp(argv[i], "--calls"))
+			calls_file = argv[i + 1];
+		else if (!strcmp(argv[i], "--warmup"))
+			warmup_file = argv[i + 1];
+		else if (!strcmp(argv[i], "--workspace"))
+			workspace = argv[i + 1];
+		else if (!strcmp(argv[i], "--worker"))
+			worker = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--workers"))
+			workers = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--in-flight"))
+			inflight = atoi(argv[i + 1]);
+		else
+			die("unknown option %s", argv[i]);
+	}
+	if (argc % 2 != 1 || !mode || (strcmp(mode, "shim") && strcmp(mode, "posix")) || !calls_file ||
+	    !warmup_file || !workspace || workers < 1 || worker < 0 || worker >= workers || inflight < 1)
+		die("usage: agent-driver --mode shim|posix --calls FILE --warmup FILE --workspace DIR "
+		    "--worker K --workers W --in-flight I");
+	shim_mode = !strcmp(mode, "shim");
+	/* the runner's pipes may be inherited without CLOEXEC (JDK-8377907): our
+	 * children must not hold them, as the library's do not */
+	for (int fd = 3; fd < 1024; fd++)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		die("open /dev/null: %s", strerror(errno));
+	pack_environment();
+	calls = read_calls(calls_file, worker, workers, &ncalls);
+	warm = read_calls(warmup_file, 0, 1, &nwarm);
+	outcomes = calloc(ncalls + 1, sizeof(*outcomes));
+	warm_outcomes = calloc(nwarm + 1, sizeof(*warm_outcomes));
+	if (!outcomes || !warm_outcomes)
+		die("out of memory");
+
+	run_all(warm, nwarm, inflight, warm_outcomes);
+	for (long i = 0; i < nwarm; i++)
+		if (warm_outcomes[i].error[0])
+			die("warm-up call #%ld failed: %s", warm_outcomes[i].index, warm_outcomes[i].error);
+	protocol("READY");
+	if (!fgets(go, sizeof(go), stdin) || strcmp(go, "GO\n"))
+		die("expected GO on stdin");
+	cpu0 = nanos(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = nanos(CLOCK_MONOTONIC);
+	run_all(calls, ncalls, inflight, outcomes);
+	elapsed = nanos(CLOCK_MONOTONIC) - t0;
+	cpu = nanos(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	/* DONE wall-ns calls cpu-ns: the driver's own CPU, children excluded, as the JVMs report theirs */
+	protocol("DONE %lld %ld %lld", elapsed, ncalls, cpu);
+	for (long i = 0; i < ncalls; i++) {
+		struct outcome *o = &outcomes[i];
+
+		printf("@@ R %ld %d %s %ld %ld %ld%s%s\n", o->index, o->exit, o->sha, o->out_bytes,
+		       o->err_bytes, o->micros, o->error[0] ? " " : "", o->error);
+	}
+	protocol("STATS agent-driver mode=%s templates=%d calls=%ld", mode, ntemplates, ncalls);
+	protocol("END");
+	return 0;
+}
