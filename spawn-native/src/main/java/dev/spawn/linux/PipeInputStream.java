@@ -6,6 +6,7 @@ import dev.spawn.spi.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,7 +23,7 @@ final class PipeInputStream extends InputStream {
     private final Cleaner.Cleanable cleanable;
     /** Held by a reader for a whole read, so the reaper never waits on it (tryLock). */
     private final ReentrantLock lock = new ReentrantLock();
-    private Memory buffer;
+    private byte[] buffer;
     private byte[] leftover;
     private int position;
     private int limit;
@@ -54,11 +55,7 @@ final class PipeInputStream extends InputStream {
                 return -1;
             }
             int count = Math.min(length, limit - position);
-            if (leftover != null) {
-                System.arraycopy(leftover, position, bytes, offset, count);
-            } else {
-                buffer.read(position, bytes, offset, count);
-            }
+            System.arraycopy(leftover != null ? leftover : buffer, position, bytes, offset, count);
             position += count;
             return count;
         } finally {
@@ -96,14 +93,18 @@ final class PipeInputStream extends InputStream {
             return false;
         }
         if (buffer == null) {
-            buffer = new Memory(BUFFER);
+            buffer = new byte[BUFFER];
         }
+        Memory local = NativeBuffers.local();
         int raw = acquire();
         long count;
         try {
-            count = LibSpawn.spawn_read(raw, buffer, BUFFER);
+            count = LibSpawn.spawn_read(raw, local, BUFFER);
         } finally {
             fd.release();
+        }
+        if (count > 0) {
+            local.read(0, buffer, 0, (int) count);
         }
         if (count < 0) {
             throw new IOException("read from child pipe failed: " + Errno.describe((int) -count));
@@ -146,13 +147,7 @@ final class PipeInputStream extends InputStream {
             int raw = fd.acquire();
             byte[] rest;
             try {
-                int pending = LibSpawn.spawn_available(raw);
-                rest = new byte[Math.max(pending, 0)];
-                if (rest.length > 0) {
-                    Memory chunk = new Memory(rest.length);
-                    long count = LibSpawn.spawn_read(raw, chunk, rest.length);
-                    rest = count <= 0 ? new byte[0] : chunk.getByteArray(0, (int) count);
-                }
+                rest = readPending(raw);
             } finally {
                 fd.release();
             }
@@ -165,12 +160,29 @@ final class PipeInputStream extends InputStream {
         }
     }
 
+    /** What the pipe holds now, read without blocking (FIONREAD says how much). */
+    private static byte[] readPending(int raw) {
+        int pending = Math.max(LibSpawn.spawn_available(raw), 0);
+        byte[] rest = new byte[pending];
+        Memory local = NativeBuffers.local();
+        int have = 0;
+        while (have < pending) {
+            long count = LibSpawn.spawn_read(raw, local, Math.min(pending - have, NativeBuffers.SIZE));
+            if (count <= 0) {
+                break;
+            }
+            local.read(0, rest, have, (int) count);
+            have += (int) count;
+        }
+        return have == pending ? rest : Arrays.copyOf(rest, have);
+    }
+
     /** What was buffered but unread comes first, then the pipe's rest. */
     private void keepBeforeLeftover(byte[] rest) {
         int buffered = limit - position;
         byte[] all = new byte[buffered + rest.length];
         if (buffered > 0) {
-            buffer.read(position, all, 0, buffered);
+            System.arraycopy(buffer, position, all, 0, buffered);
         }
         System.arraycopy(rest, 0, all, buffered, rest.length);
         leftover = all;

@@ -10,10 +10,8 @@ import java.util.Objects;
 
 /** The write end of a pipe to a child's stdin; closing it gives the child EOF. */
 final class PipeOutputStream extends OutputStream {
-    private static final int BUFFER = 8192;
 
     private final SharedFd fd;
-    private Memory buffer;
     private final Cleaner.Cleanable cleanable;
 
     PipeOutputStream(int fd) {
@@ -36,11 +34,9 @@ final class PipeOutputStream extends OutputStream {
             throw new IOException("Stream closed", e);
         }
         try {
-            if (buffer == null) {
-                buffer = new Memory(BUFFER);
-            }
+            Memory buffer = NativeBuffers.local();
             while (length > 0) {
-                int chunk = Math.min(length, BUFFER);
+                int chunk = Math.min(length, NativeBuffers.SIZE);
                 buffer.write(0, bytes, offset, chunk);
                 int sent = 0;
                 while (sent < chunk) {
