@@ -9,6 +9,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -67,164 +71,43 @@ final class Harness {
         Builder inheritIO();
 
         Process start() throws IOException;
+
+        /** The builder behind this interface. */
+        Object target();
     }
 
-    static final class Jdk implements Builder {
-        final ProcessBuilder builder = new ProcessBuilder();
-
-        @Override
-        public List<String> command() {
-            return builder.command();
-        }
-
-        @Override
-        public Builder command(String... command) {
-            builder.command(command);
-            return this;
-        }
-
-        @Override
-        public Builder directory(File directory) {
-            builder.directory(directory);
-            return this;
-        }
-
-        @Override
-        public Map<String, String> environment() {
-            return builder.environment();
-        }
-
-        @Override
-        public Builder redirectInput(Redirect redirect) {
-            builder.redirectInput(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectOutput(Redirect redirect) {
-            builder.redirectOutput(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectError(Redirect redirect) {
-            builder.redirectError(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectErrorStream(boolean merge) {
-            builder.redirectErrorStream(merge);
-            return this;
-        }
-
-        @Override
-        public Builder redirectInput(File file) {
-            builder.redirectInput(file);
-            return this;
-        }
-
-        @Override
-        public Builder redirectOutput(File file) {
-            builder.redirectOutput(file);
-            return this;
-        }
-
-        @Override
-        public Builder redirectError(File file) {
-            builder.redirectError(file);
-            return this;
-        }
-
-        @Override
-        public Builder inheritIO() {
-            builder.inheritIO();
-            return this;
-        }
-
-        @Override
-        public Process start() throws IOException {
-            return builder.start();
-        }
+    /** A java.lang.ProcessBuilder behind the common interface. */
+    static Builder jdk() {
+        return forward(new ProcessBuilder(), process -> process);
     }
 
-    static final class Spawn implements Builder {
-        final SpawnProcessBuilder builder = new SpawnProcessBuilder();
+    /** A SpawnProcessBuilder behind the common interface; its children must come from USERSPACE. */
+    static Builder spawn() {
+        return forward(new SpawnProcessBuilder(), Harness::checked);
+    }
 
-        @Override
-        public List<String> command() {
-            return builder.command();
-        }
-
-        @Override
-        public Builder command(String... command) {
-            builder.command(command);
-            return this;
-        }
-
-        @Override
-        public Builder directory(File directory) {
-            builder.directory(directory);
-            return this;
-        }
-
-        @Override
-        public Map<String, String> environment() {
-            return builder.environment();
-        }
-
-        @Override
-        public Builder redirectInput(Redirect redirect) {
-            builder.redirectInput(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectOutput(Redirect redirect) {
-            builder.redirectOutput(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectError(Redirect redirect) {
-            builder.redirectError(redirect);
-            return this;
-        }
-
-        @Override
-        public Builder redirectErrorStream(boolean merge) {
-            builder.redirectErrorStream(merge);
-            return this;
-        }
-
-        @Override
-        public Builder redirectInput(File file) {
-            builder.redirectInput(file);
-            return this;
-        }
-
-        @Override
-        public Builder redirectOutput(File file) {
-            builder.redirectOutput(file);
-            return this;
-        }
-
-        @Override
-        public Builder redirectError(File file) {
-            builder.redirectError(file);
-            return this;
-        }
-
-        @Override
-        public Builder inheritIO() {
-            builder.inheritIO();
-            return this;
-        }
-
-        @Override
-        public Process start() throws IOException {
-            return checked(builder.start());
-        }
+    /**
+     * Forwards each {@link Builder} call to the public method of {@code target} with the same
+     * name and parameters: the two builders share their whole API but no interface.
+     */
+    private static Builder forward(Object target, UnaryOperator<Process> started) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("target")) {
+                return target;
+            }
+            Object result;
+            try {
+                result = target.getClass().getMethod(method.getName(), method.getParameterTypes()).invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (result == target) {
+                return proxy;
+            }
+            return result instanceof Process ? started.apply((Process) result) : result;
+        };
+        return (Builder) Proxy.newProxyInstance(Builder.class.getClassLoader(), new Class<?>[] {Builder.class},
+                handler);
     }
 
     /** The native fast path served it: the suite cannot pass on the ProcessBuilder fallback. */
@@ -235,13 +118,13 @@ final class Harness {
     }
 
     static List<Process> pipeline(List<Builder> builders) throws IOException {
-        if (builders.isEmpty() || builders.get(0) instanceof Jdk) {
+        if (builders.isEmpty() || builders.get(0).target() instanceof ProcessBuilder) {
             List<ProcessBuilder> jdk = new ArrayList<>();
-            builders.forEach(b -> jdk.add(((Jdk) b).builder));
+            builders.forEach(b -> jdk.add((ProcessBuilder) b.target()));
             return ProcessBuilder.startPipeline(jdk);
         }
         List<SpawnProcessBuilder> spawn = new ArrayList<>();
-        builders.forEach(b -> spawn.add(((Spawn) b).builder));
+        builders.forEach(b -> spawn.add((SpawnProcessBuilder) b.target()));
         List<Process> processes = SpawnProcessBuilder.startPipeline(spawn);
         processes.forEach(Harness::checked);
         return processes;

@@ -114,8 +114,8 @@ class ProcessBuilderDifferentialTest {
     private static DynamicTest differential(Scenario scenario) {
         return DynamicTest.dynamicTest(scenario.name, () -> {
             Path dir = scratch.resolve(scenario.name.replaceAll("[^A-Za-z0-9]+", "-"));
-            Observed jdk = run(scenario, Harness.Jdk::new, dir);
-            Observed spawn = run(scenario, Harness.Spawn::new, dir);
+            Observed jdk = run(scenario, Harness::jdk, dir);
+            Observed spawn = run(scenario, Harness::spawn, dir);
             assertEquals(jdk.values, spawn.values, scenario.name);
         });
     }
@@ -426,9 +426,9 @@ class ProcessBuilderDifferentialTest {
         return DynamicTest.dynamicTest(name, () -> {
             Path dir = scratch.resolve("pipeline-" + name.replaceAll("[^A-Za-z0-9]+", "-"));
             Collection<String> before = ProcState.fds().values();
-            Observed jdk = runPipeline(setup, interaction, prep, Harness.Jdk::new, dir);
+            Observed jdk = runPipeline(setup, interaction, prep, Harness::jdk, dir);
             InvariantExtension.knownJdkLeaks(fdsLeftBy(before));
-            Observed spawn = runPipeline(setup, interaction, prep, Harness.Spawn::new, dir);
+            Observed spawn = runPipeline(setup, interaction, prep, Harness::spawn, dir);
             assertEquals(jdk.values, spawn.values, name);
         });
     }
@@ -522,7 +522,7 @@ class ProcessBuilderDifferentialTest {
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
             Observed before = new Observed();
             try {
-                new Harness.Spawn().command(script.toString()).start();
+                Harness.spawn().command(script.toString()).start();
                 before.put("start", "ok");
             } catch (IOException e) {
                 before.exception("start", e);
@@ -530,7 +530,7 @@ class ProcessBuilderDifferentialTest {
             assertTrue(before.values.get("start").contains("error=13") || before.values.get("start").contains("error: 13"),
                     before.values.toString());
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Observed after = Harness.runToEnd(new Harness.Spawn().command(script.toString()).start(), new Observed());
+            Observed after = Harness.runToEnd(Harness.spawn().command(script.toString()).start(), new Observed());
             assertEquals("later\n", after.values.get("stdout"));
         }));
     }
