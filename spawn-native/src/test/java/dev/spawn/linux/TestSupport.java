@@ -20,12 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /** What the native tests share: the probe child, running it, and fd bookkeeping. */
-final class TestSupport {
+public final class TestSupport {
     private TestSupport() {
     }
 
     /** The probe program built from src-c; its absence fails the test rather than skipping it. */
-    static Path probePath() {
+    public static Path probePath() {
         String path = System.getProperty("spawn.test.probe");
         if (path == null) {
             throw new IllegalStateException("-Dspawn.test.probe is not set: build with Maven or pass the path");
@@ -38,7 +38,7 @@ final class TestSupport {
     }
 
     /** A fresh copy of the probe, to chmod, rename over or hold a template on. */
-    static Path probeCopy(Path dir, String name) throws IOException {
+    public static Path probeCopy(Path dir, String name) throws IOException {
         Path copy = dir.resolve(name);
         Files.copy(probePath(), copy, StandardCopyOption.REPLACE_EXISTING);
         copy.toFile().setExecutable(true, false);

@@ -2,13 +2,11 @@ package dev.spawn.reliability;
 
 import dev.spawn.SpawnException;
 import dev.spawn.SpawnedProcess;
+import dev.spawn.linux.TestSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,22 +16,11 @@ final class Probes {
     }
 
     static Path probe() {
-        String path = System.getProperty("spawn.test.probe");
-        if (path == null) {
-            throw new IllegalStateException("-Dspawn.test.probe is not set: build with Maven or pass the path");
-        }
-        Path probe = Paths.get(path);
-        if (!Files.isExecutable(probe)) {
-            throw new IllegalStateException("probe " + probe + " is missing or not executable");
-        }
-        return probe;
+        return TestSupport.probePath();
     }
 
     static Path probeCopy(Path dir, String name) throws IOException {
-        Path copy = dir.resolve(name);
-        Files.copy(probe(), copy, StandardCopyOption.REPLACE_EXISTING);
-        copy.toFile().setExecutable(true, false);
-        return copy;
+        return TestSupport.probeCopy(dir, name);
     }
 
     /** What a child did. */
@@ -42,7 +29,17 @@ final class Probes {
 
     /** Drains both pipes and waits, bounded: a child that hangs fails the test instead. */
     static Result finish(SpawnedProcess process) throws Exception {
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, true));
+        // A thread of its own: the common pool may have a single worker on 2 cores.
+        CompletableFuture<String> err = new CompletableFuture<>();
+        Thread errReader = new Thread(() -> {
+            try {
+                err.complete(read(process, true));
+            } catch (RuntimeException e) {
+                err.completeExceptionally(e);
+            }
+        }, "stderr-reader");
+        errReader.setDaemon(true);
+        errReader.start();
         String out = read(process, false);
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
