@@ -50,7 +50,8 @@ public final class TextReport {
         StringBuilder text = new StringBuilder("calls/s, higher is better"
                 + (report.options().repeat() > 1 ? ": median [min-max] of " + report.options().repeat() + " rounds"
                         : "") + "\n");
-        int width = report.options().repeat() > 1 ? 24 : 14;
+        // Wide enough for the longest label ("processbuilder") and a space.
+        int width = report.options().repeat() > 1 ? 24 : 16;
         text.append(String.format("%-7s", "split"));
         for (Engine backend : report.options().backends()) {
             text.append(String.format("%-" + width + "s", backend.label()));
