@@ -191,6 +191,12 @@ public final class SpawnTemplate implements AutoCloseable {
         spawner.countFallback(from.kind(), target.kind(), describeOptions(missing(from, needed)), describe());
         try {
             return counted(target.kind(), call.apply(target, request));
+        } catch (IllegalStateException e) {
+            // Another thread replaced a stale moved template under us: use its replacement.
+            if (closed || moved.get(target.kind()) == target) {
+                throw e;
+            }
+            return runMoved(from, request, needed, call, retryStale);
         } catch (SpawnException e) {
             if (!retryStale || !isStale(e) || executable == null) {
                 throw e;

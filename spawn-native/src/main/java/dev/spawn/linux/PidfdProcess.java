@@ -7,6 +7,7 @@ import dev.spawn.spi.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,7 @@ final class PidfdProcess extends SpawnedProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private ProcessHandle handle;
 
     PidfdProcess(long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout, InputStream stderr) {
         this.pid = pid;
@@ -212,10 +214,23 @@ final class PidfdProcess extends SpawnedProcess {
         return pid;
     }
 
+    /**
+     * The JDK's handle for this child, made on first use while the child is known unreaped, then
+     * kept: looking the pid up after the reaper collected the child could find a recycled pid.
+     *
+     * @throws IllegalStateException when first asked after the child was reaped
+     */
     @Override
-    public ProcessHandle toHandle() {
-        return ProcessHandle.of(pid).orElseThrow(
-                () -> new IllegalStateException("process " + pid + " has exited and been reaped"));
+    public synchronized ProcessHandle toHandle() {
+        if (handle == null) {
+            Optional<ProcessHandle> found = exit.isDone() ? Optional.empty() : ProcessHandle.of(pid);
+            // The reaper may have collected the child while we looked it up: check again.
+            if (found.isEmpty() || exit.isDone() && !found.get().isAlive()) {
+                throw new IllegalStateException("process " + pid + " has exited and been reaped");
+            }
+            handle = found.get();
+        }
+        return handle;
     }
 
     /**

@@ -37,7 +37,8 @@ final class Reaper implements Runnable {
     /** A deadline on the loop; {@link #cancel()} on the loop thread only. */
     static final class Timer implements Comparable<Timer> {
         private final long deadline;
-        private final Runnable action;
+        /** Dropped at cancel: a cancelled timer may wait in the queue until its deadline. */
+        private Runnable action;
         private final long order;
         private boolean cancelled;
 
@@ -47,8 +48,13 @@ final class Reaper implements Runnable {
             this.order = order;
         }
 
+        /**
+         * Only marks the timer: it leaves the queue when it reaches the head. The action (and
+         * all its call holds: captured output, the result) is released now, not then.
+         */
         void cancel() {
             cancelled = true;
+            action = null;
         }
 
         @Override
@@ -181,7 +187,8 @@ final class Reaper implements Runnable {
                 }
                 Object target = watched.get(ready[i]);
                 if (target instanceof PidfdProcess) {
-                    collect(ready[i], (PidfdProcess) target);
+                    long token = ready[i];
+                    guarded(() -> collect(token, (PidfdProcess) target));
                 } else if (target != null) {
                     guarded((Handler) target);
                 }

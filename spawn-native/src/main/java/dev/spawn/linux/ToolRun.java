@@ -8,7 +8,6 @@ import dev.spawn.ToolResult;
 import dev.spawn.spi.Errno;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -80,22 +79,23 @@ final class ToolRun {
     static CompletableFuture<ToolResult> start(Reaper loop, ToolCall call, Backend backend, long pid, int pidfd,
             int stdinFd, int stdoutFd, int stderrFd, long started) {
         ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started);
-        run.future.whenComplete((result, failure) -> {
-            if (failure instanceof CancellationException) {
-                loop.execute(run::cancel);
-            }
-        });
+        // Completed by anyone but finish() (cancel, orTimeout, complete...): the caller has
+        // stopped waiting, so the child and its group must not run on. After finish() this
+        // does nothing.
+        run.future.whenComplete((result, failure) -> loop.execute(run::cancel));
         loop.execute(run::begin);
         return run.future;
     }
 
     private void begin() {
         long token = loop.register(pidfd, LibSpawn.EPOLL_IN, this::onExit);
+        if (token > 0) {
+            pidToken = token;
+        }
         if (token < 0 || !out.watch() || !err.watch() || !in.watch()) {
             fail("the spawn loop could not watch tool child " + pid + " (epoll_ctl failed)");
             return;
         }
-        pidToken = token;
         if (call.timeout() != null) {
             timeoutTimer = loop.schedule(started + call.timeout().toNanos(), this::onTimeout);
         }

@@ -2,6 +2,7 @@ package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,21 @@ class StreamLifecycleTest {
         child.destroyForcibly();
         assertEquals(128 + 9, child.waitFor());
         assertEquals(-1, (int) reader.get(5, TimeUnit.SECONDS), "the blocked reader sees EOF once the child is gone");
+    }
+
+    @Test
+    void theHandleIsTakenWhileTheChildLivesAndKeptAfterItIsReaped() throws Exception {
+        SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "sleep", "60000").build());
+        ProcessHandle handle = child.toHandle();
+        assertEquals(child.pid(), handle.pid());
+        assertTrue(handle.isAlive());
+        child.destroyForcibly();
+        assertEquals(128 + 9, child.waitFor());
+        assertSame(handle, child.toHandle(), "a pid lookup after reaping could find a recycled pid");
+
+        SpawnedProcess never = probe.spawn(SpawnRequest.builder("p", "exit", "0").build());
+        assertEquals(0, never.waitFor());
+        assertThrows(IllegalStateException.class, never::toHandle);
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,6 +166,24 @@ class ToolCallTest {
         assertEquals(51, groupMembers(leader).size(), "the shell and its 50 sleeps");
         assertTrue(future.cancel(true));
         assertThrows(CancellationException.class, future::join);
+        awaitGroupGone(leader);
+    }
+
+    @Test
+    void aFutureEndedByOrTimeoutKillsTheGroupAsCancelDoes() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        CompletableFuture<ToolResult> future = sh.callAsync(
+                shell("sleep 60 & echo started; wait", marker).timeout(Duration.ofSeconds(60)).build());
+        long leader = -1;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (leader <= 0 && System.nanoTime() < end) {
+            leader = pidWithArg(marker);
+            Thread.sleep(20);
+        }
+        assertTrue(leader > 0, "the shell never started");
+        CompletableFuture<ToolResult> bounded = future.orTimeout(100, TimeUnit.MILLISECONDS);
+        ExecutionException e = assertThrows(ExecutionException.class, bounded::get);
+        assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.toString());
         awaitGroupGone(leader);
     }
 
