@@ -28,8 +28,8 @@ public record KillPolicy(int firstSignal, Duration grace) {
             throw new IllegalArgumentException("kill signal " + firstSignal + " is outside 1.." + SignalSet.MAX_SIGNAL);
         }
         Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("kill grace " + grace + " is negative");
+        if (grace.isNegative() || grace.compareTo(ToolCall.LONGEST) > 0) {
+            throw new IllegalArgumentException("kill grace " + grace + " is negative or above " + ToolCall.LONGEST);
         }
     }
 

@@ -35,6 +35,9 @@ import java.util.Objects;
  * number.
  */
 public final class ToolCall {
+    /** The longest timeout or drain window: deadlines are kept in nanoseconds of System.nanoTime(). */
+    public static final Duration LONGEST = Duration.ofDays(365);
+
     /** Which process group the child gets. */
     public enum Group {
         /** A new process group led by the child ({@code setpgid(0, 0)}), in the caller's session. */
@@ -240,6 +243,10 @@ public final class ToolCall {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
                 throw new IllegalArgumentException("timeout " + timeout + " is not positive");
             }
+            if (timeout != null && timeout.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("timeout " + timeout + " is above " + LONGEST
+                        + ": for no timeout, pass null");
+            }
             this.timeout = timeout;
             return this;
         }
@@ -270,8 +277,8 @@ public final class ToolCall {
 
         /** How long the pipes may stay open after the child exited (default 2 s; zero: not at all). */
         public Builder drainTimeout(Duration drain) {
-            if (Objects.requireNonNull(drain, "drain").isNegative()) {
-                throw new IllegalArgumentException("drain timeout " + drain + " is negative");
+            if (Objects.requireNonNull(drain, "drain").isNegative() || drain.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("drain timeout " + drain + " is negative or above " + LONGEST);
             }
             this.drainTimeout = drain;
             return this;
