@@ -7,6 +7,7 @@ import dev.spawn.internal.PipePump;
 import dev.spawn.internal.StartFailures;
 import dev.spawn.internal.TemplateCache;
 import dev.spawn.spi.Errno;
+import dev.spawn.spi.NullStreams;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -290,9 +291,9 @@ public final class SpawnProcessBuilder {
      */
     private DropInProcess wrap(SpawnedProcess child, boolean stdinPiped, boolean stdoutPiped) {
         boolean stderrPiped = !redirectErrorStream && redirectError() == Redirect.PIPE;
-        return new DropInProcess(child, stdinPiped ? child.getOutputStream() : DropInProcess.NULL_OUTPUT,
-                stdoutPiped ? child.getInputStream() : DropInProcess.NULL_INPUT,
-                stderrPiped ? child.getErrorStream() : DropInProcess.NULL_INPUT);
+        return new DropInProcess(child, stdinPiped ? child.getOutputStream() : NullStreams.OUTPUT,
+                stdoutPiped ? child.getInputStream() : NullStreams.INPUT,
+                stderrPiped ? child.getErrorStream() : NullStreams.INPUT);
     }
 
     /**

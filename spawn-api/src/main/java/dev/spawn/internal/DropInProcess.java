@@ -2,7 +2,6 @@ package dev.spawn.internal;
 
 import dev.spawn.Backend;
 import dev.spawn.SpawnedProcess;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -27,27 +26,6 @@ import java.util.stream.Stream;
  * </ul>
  */
 public final class DropInProcess extends SpawnedProcess {
-    /** ProcessBuilder's stream for an output that is not a pipe: always at end of file. */
-    public static final InputStream NULL_INPUT = new InputStream() {
-        @Override
-        public int read() {
-            return -1;
-        }
-
-        @Override
-        public int available() {
-            return 0;
-        }
-    };
-
-    /** ProcessBuilder's stream for a stdin that is not a pipe: every write fails. */
-    public static final OutputStream NULL_OUTPUT = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            throw new IOException("Stream closed");
-        }
-    };
-
     private final SpawnedProcess process;
     private final OutputStream stdin;
     private final InputStream stdout;

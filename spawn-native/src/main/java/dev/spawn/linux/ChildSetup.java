@@ -5,6 +5,7 @@ import dev.spawn.SpawnException;
 import dev.spawn.SpawnRequest;
 import dev.spawn.Stdio;
 import dev.spawn.spi.Errno;
+import dev.spawn.spi.NullStreams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

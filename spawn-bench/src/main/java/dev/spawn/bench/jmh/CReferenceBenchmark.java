@@ -1,7 +1,6 @@
 package dev.spawn.bench.jmh;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,7 @@ public abstract class CReferenceBenchmark {
             throw new IllegalStateException("no C reference loop at " + loop
                     + ": build with mvn package, run from the repository root or set SPAWN_BENCH_CLOOP");
         }
-        smallFile = Files.createTempFile("spawn-bench-", ".txt");
-        Files.writeString(smallFile, "a small file\n".repeat(64), StandardCharsets.UTF_8);
+        smallFile = SmallFile.create();
     }
 
     @TearDown(Level.Trial)

@@ -3,7 +3,6 @@ package dev.spawn.bench.jmh;
 import dev.spawn.SpawnProcessBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,8 +42,7 @@ public abstract class DropInBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        smallFile = Files.createTempFile("spawn-bench-", ".txt");
-        Files.writeString(smallFile, "a small file\n".repeat(64), StandardCharsets.UTF_8);
+        smallFile = SmallFile.create();
     }
 
     @TearDown(Level.Trial)

@@ -8,7 +8,6 @@ import dev.spawn.SpawnedProcess;
 import dev.spawn.Stdio;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +65,7 @@ public abstract class SpawnBenchmark {
             throw new IllegalStateException(e.getMessage()
                     + " -- leave it out with -p backend=processbuilder,userspace", e);
         }
-        smallFile = Files.createTempFile("spawn-bench-", ".txt");
-        Files.writeString(smallFile, "a small file\n".repeat(64), StandardCharsets.UTF_8);
+        smallFile = SmallFile.create();
         trueTemplate = checked(spawner.template(TRUE), wanted);
         catTemplate = checked(spawner.template(CAT), wanted);
         shTemplate = checked(spawner.template(SH), wanted);
