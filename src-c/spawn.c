@@ -82,6 +82,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -93,9 +94,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -398,18 +397,15 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 /* ------------------------------------------------------------------ */
 
 /* What the kernel's spawn_template_file_exec_allowed() asks, from
- * userspace: a regular file, on an exec mount, that we may execute. */
-static int exec_allowed(int fd, const struct stat *st)
+ * userspace: a regular file, on an exec mount, that we may execute. One
+ * call answers both of the last: faccessat(X_OK) fails with EACCES for a
+ * regular file on a noexec mount. path is "" with AT_EMPTY_PATH for an fd. */
+static int exec_allowed(int dirfd, const char *path, int flags,
+			const struct stat *st)
 {
-	struct statfs sfs;
-
 	if (!S_ISREG(st->st_mode))
 		return -EACCES;
-	if (fstatfs(fd, &sfs))
-		return -errno;
-	if (sfs.f_flags & ST_NOEXEC)
-		return -EACCES;
-	if (faccessat(fd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS))
+	if (faccessat(dirfd, path, X_OK, flags | AT_EACCESS))
 		return errno == EACCES || errno == EPERM ? -EACCES : -errno;
 	return 0;
 }
@@ -436,16 +432,18 @@ static bool identity_matches(const struct stat *st, const int64_t *id)
 	return !memcmp(cur, id, sizeof(cur));
 }
 
-/* The kernel's key check for one file: 0 when it is still the recorded,
- * executable file, -ESTALE when not, -errno when fstat fails. */
+/* The kernel's key check for the held file: 0 when it is still the
+ * recorded, executable file, -ESTALE when not, -errno when fstat fails. */
 static int still_matches(int fd, const int64_t *id)
 {
 	struct stat st;
 
 	if (fstat(fd, &st))
 		return -errno;
-	return identity_matches(&st, id) && !exec_allowed(fd, &st) ? 0
-								   : -ESTALE;
+	return identity_matches(&st, id) &&
+			       !exec_allowed(fd, "", AT_EMPTY_PATH, &st)
+		       ? 0
+		       : -ESTALE;
 }
 
 /* Reads the magic through the held fd's inode (never the path again, which
@@ -495,7 +493,7 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 		  : fcntl(execfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	r = fstat(fd, &st) ? -errno : exec_allowed(fd, &st);
+	r = fstat(fd, &st) ? -errno : exec_allowed(fd, "", AT_EMPTY_PATH, &st);
 	if (r) {
 		close(fd);
 		return r;
@@ -508,27 +506,29 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 /*
  * Mirrors the kernel's spawn_template_key_matches(): the path (followed like
  * open_exec follows it) and the held fd must both still be the recorded,
- * executable file. A closed held fd is a caller bug, not a stale file, so it
+ * executable file. It runs before every spawn, so it makes three calls, not
+ * eight: when the path's stat matches the recorded dev and ino, the held fd
+ * is that very inode (the fd pins it, so the number cannot be reused) and
+ * its stat would say the same; only its mount may differ, which faccessat
+ * on the fd asks. A closed held fd is a caller bug, not a stale file, so it
  * says EBADF.
  */
 SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 				  const int64_t *identity)
 {
+	struct stat st;
 	int r;
 
 	if (!identity)
 		return -EINVAL;
-	if (path) {
-		int fd = open(path, O_PATH | O_CLOEXEC);
-
-		if (fd < 0)
-			return -ESTALE;
-		r = still_matches(fd, identity);
-		close(fd);
-		if (r)
-			return -ESTALE;
+	if (!path) {
+		r = still_matches(held_fd, identity);
+		return r == -EBADF || !r ? r : -ESTALE;
 	}
-	r = still_matches(held_fd, identity);
+	if (stat(path, &st) || !identity_matches(&st, identity) ||
+	    exec_allowed(AT_FDCWD, path, 0, &st))
+		return -ESTALE;
+	r = exec_allowed(held_fd, "", AT_EMPTY_PATH, &st);
 	return r == -EBADF || !r ? r : -ESTALE;
 }
 
@@ -1210,4 +1210,16 @@ SPAWN_EXPORT int spawn_available(int32_t fd)
 	if (ioctl(fd, FIONREAD, &n))
 		return -errno;
 	return n;
+}
+
+SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int r = poll(&pfd, 1, timeout_ms);
+
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (r > 0 && (pfd.revents & POLLNVAL))
+		return -EBADF;
+	return r;
 }

@@ -226,5 +226,8 @@ SPAWN_EXPORT int spawn_eventfd_signal(int32_t fd);
 SPAWN_EXPORT int spawn_eventfd_drain(int32_t fd);
 /* ioctl(FIONREAD): bytes that a read would return now without blocking. */
 SPAWN_EXPORT int spawn_available(int32_t fd);
+/* poll(fd, POLLIN, timeout_ms): 1 when readable (or hung up), 0 after the
+ * timeout, -errno on failure. EINTR is 0: the caller decides whether to go on. */
+SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms);
 
 #endif

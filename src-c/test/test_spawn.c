@@ -1226,12 +1226,18 @@ static void test_fd_helpers(void)
 	CHECK_INT(spawn_epoll_wait(ep, tokens, 0, 0), -EINVAL);
 
 	CHECK_INT(spawn_available(p[0]), 0);
+	CHECK_INT(spawn_poll_in(p[0], 0), 0);
 	CHECK_INT(spawn_write(p[1], "abc", 3), 3);
 	CHECK_INT(spawn_available(p[0]), 3);
+	CHECK_INT(spawn_poll_in(p[0], 1000), 1);
 	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), 3);
 	CHECK_INT(spawn_available(-1), -EBADF);
+	CHECK_INT(spawn_poll_in(-1, 0), 0);
+	CHECK_INT(spawn_poll_in(ep + 100, 0), -EBADF);
 
 	spawn_close(p[1]);
+	/* the writer gone: readable (EOF), not a timeout */
+	CHECK_INT(spawn_poll_in(p[0], 1000), 1);
 	CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), 0);
 	CHECK_INT(spawn_read(p[0], buf, -1), -EINVAL);
 	spawn_close(p[0]);
