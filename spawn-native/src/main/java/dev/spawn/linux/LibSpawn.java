@@ -140,4 +140,6 @@ final class LibSpawn {
     static native int spawn_epoll_wait(int epfd, long[] tokens, int max, int timeoutMs);
 
     static native int spawn_available(int fd);
+
+    static native int spawn_poll_in(int fd, int timeoutMs);
 }
