@@ -63,12 +63,14 @@ public final class CommandResolver {
             String candidate = dir.endsWith("/") ? dir + program : dir + "/" + program;
             String absolute = absolute(base, candidate);
             File file = new File(absolute);
+            // one stat for the usual miss; a long PATH makes this the lookup's whole cost
+            if (!file.exists()) {
+                continue;
+            }
             if (file.isFile() && file.canExecute()) {
                 return new Resolution(absolute, candidate, 0);
             }
-            if (file.exists()) {
-                denied = true;
-            }
+            denied = true;
         }
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
     }
