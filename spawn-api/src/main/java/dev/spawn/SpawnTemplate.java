@@ -257,10 +257,14 @@ public final class SpawnTemplate implements AutoCloseable {
 
     /**
      * ESTALE or EACCES before a child existed: re-create on the same backend and retry, a bounded
-     * number of times (a tool replaced again meanwhile is stale again), then the next backend. A
-     * replacement is published before the stale template closes, so a spawn that finds the old
-     * one closed also finds {@code current} changed and retries (see {@link #run}). When nothing
-     * can replace it, the stale template stays in place and open: the next spawn tries again.
+     * number of times (a tool replaced again meanwhile is stale again). Only a re-create that
+     * says the backend cannot run the file (ENOEXEC, ENOSYS: the tool became a script, say)
+     * moves the template to the next backend; any other failure (EMFILE, a file caught
+     * mid-replacement, a storm of replacements) is thrown and the stale template stays in place
+     * and open, so the next spawn tries again: a passing condition never demotes a template for
+     * good, which would cost every later spawn its speed and every later tool call its backend.
+     * A replacement is published before the stale template closes, so a spawn that finds the old
+     * one closed also finds {@code current} changed and retries (see {@link #run}).
      */
     private <T> T recover(BackendTemplate failed, SpawnRequest request, SpawnException why, BackendCall<T> call)
             throws IOException {
@@ -275,7 +279,10 @@ public final class SpawnTemplate implements AutoCloseable {
                         now = backend.create(executable);
                     } catch (SpawnException cannot) {
                         cannot.addSuppressed(last);
-                        return fallBack(stale, request, cannot, call);
+                        if (cannot.errno() == Errno.ENOEXEC || cannot.errno() == Errno.ENOSYS) {
+                            return fallBack(stale, request, cannot, call);
+                        }
+                        throw cannot;
                     }
                     current = now;
                     stale.close();
@@ -291,7 +298,7 @@ public final class SpawnTemplate implements AutoCloseable {
                     stale = now;
                 }
             }
-            return fallBack(stale, request, last, call);
+            throw last;
         }
     }
 

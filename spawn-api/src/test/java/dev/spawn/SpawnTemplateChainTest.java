@@ -55,17 +55,52 @@ class SpawnTemplateChainTest {
     }
 
     @Test
-    void aRecreateThatFailsFallsBackToTheNextBackend() throws IOException {
+    void aRecreateTheBackendCannotServeFallsBackToTheNextBackend() throws IOException {
         kernel.createErrnos.add(0);
-        kernel.createErrnos.add(Errno.ESTALE);
+        kernel.createErrnos.add(Errno.ENOEXEC);
         kernel.spawnErrnos.add(Errno.ESTALE);
         try (SpawnTemplate template = spawner.template(TOOL)) {
             assertEquals(Backend.USERSPACE, template.spawn("tool").backend());
             assertEquals(Backend.USERSPACE, template.backend());
             assertEquals(Backend.USERSPACE, template.spawn("tool").backend());
         }
-        assertEquals(Map.of("KERNEL_TEMPLATE->USERSPACE (ESTALE)", 1L), spawner.stats().fallbacks());
+        assertEquals(Map.of("KERNEL_TEMPLATE->USERSPACE (ENOEXEC)", 1L), spawner.stats().fallbacks());
         assertEquals(2L, spawner.stats().spawns(Backend.USERSPACE));
+    }
+
+    @Test
+    void aRecreateThatFailsForAPassingReasonIsThrownAndTheTemplateKeepsItsBackend() throws IOException {
+        kernel.createErrnos.add(0);
+        kernel.createErrnos.add(Errno.EMFILE);
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            SpawnException thrown = assertThrows(SpawnException.class, () -> template.spawn("tool"));
+            assertEquals(Errno.EMFILE, thrown.errno());
+            assertEquals(Errno.ESTALE, ((SpawnException) thrown.getSuppressed()[0]).errno());
+            assertEquals(Backend.KERNEL_TEMPLATE, template.backend());
+            assertFalse(kernel.made.get(0).closed, "the stale template must stay until it is replaced");
+            // the next spawn finds it stale again, and this time the re-create works
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
+            assertTrue(kernel.made.get(0).closed);
+        }
+        assertEquals(0L, spawner.stats().totalFallbacks());
+        assertEquals(1L, spawner.stats().recreated());
+        assertTrue(userspace.made.isEmpty(), "nothing may be created on the next backend");
+    }
+
+    @Test
+    void aStormOfReplacementsIsThrownWithoutDemotingTheTemplate() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            kernel.spawnErrnos.add(Errno.ESTALE);
+        }
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            SpawnException thrown = assertThrows(SpawnException.class, () -> template.spawn("tool"));
+            assertEquals(Errno.ESTALE, thrown.errno());
+            assertEquals(Backend.KERNEL_TEMPLATE, template.backend());
+        }
+        assertEquals(0L, spawner.stats().totalFallbacks());
+        assertTrue(userspace.made.isEmpty(), "nothing may be created on the next backend");
     }
 
     @Test
