@@ -8,6 +8,7 @@ import dev.spawn.ToolCall;
 import dev.spawn.ToolResult;
 import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.ChildOptionSupport;
+import dev.spawn.spi.Errno;
 import dev.spawn.spi.SharedFd;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
@@ -36,11 +37,18 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
 
     @Override
     public final SpawnedProcess spawn(SpawnRequest request) throws IOException {
+        // the loop first: once a child exists, nothing may fail before someone will reap it
+        Reaper reaper = Reaper.get();
         try (ChildSetup setup = ChildSetup.prepare(program, request)) {
             int[] out = start(request, setup);
             PidfdProcess process = new PidfdProcess(out[0], out[1], kind, setup.stdin(), setup.stdout(),
                     setup.stderr());
-            Reaper.get().watch(process);
+            int watched = reaper.watch(process);
+            if (watched < 0) {
+                process.killAndReap();
+                throw new IOException("cannot watch child " + out[0] + " of " + program
+                        + " for its exit (epoll_ctl: " + Errno.describe(-watched) + "); it was killed and reaped");
+            }
             return process;
         }
     }
@@ -48,9 +56,10 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     @Override
     public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException {
         long started = System.nanoTime();
+        Reaper reaper = Reaper.get();
         try (ChildSetup setup = ChildSetup.prepare(program, request, true)) {
             int[] out = start(request, setup);
-            return ToolRun.start(Reaper.get(), call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),
+            return ToolRun.start(reaper, call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),
                     setup.takeFd(2), started);
         }
     }

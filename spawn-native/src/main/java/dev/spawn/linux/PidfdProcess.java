@@ -130,6 +130,24 @@ final class PidfdProcess extends SpawnedProcess {
         }
     }
 
+    /**
+     * For a child the reaper could not watch: SIGKILL, then reap it on this (the spawning) thread,
+     * and release its streams and pidfd.
+     */
+    void killAndReap() {
+        destroyForcibly();
+        int raw = pidfd.acquire();
+        try {
+            int[] status = new int[2];
+            if (reaping.compareAndSet(false, true)) {
+                complete(LibSpawn.spawn_wait(raw, 0, status), status);
+            }
+        } finally {
+            pidfd.release();
+        }
+        pidfd.close();
+    }
+
     /** Called by the reaper after {@link #collect()} succeeded and the pidfd left its epoll set. */
     void closePidfd() {
         pidfd.close();

@@ -104,8 +104,12 @@ final class Reaper implements Runnable {
         return reaper;
     }
 
-    /** Watches {@code child}; level-triggered, so a child that already exited is seen at once. */
-    void watch(PidfdProcess child) {
+    /**
+     * Watches {@code child}; level-triggered, so a child that already exited is seen at once.
+     *
+     * @return 0, or -errno when epoll_ctl failed (ENOMEM, ENOSPC): then nobody watches the child
+     */
+    int watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
         watched.put(token, child);
         int fd = child.pidfdForReaper();
@@ -113,8 +117,8 @@ final class Reaper implements Runnable {
             int result = LibSpawn.spawn_epoll_add(epoll, fd, token);
             if (result < 0) {
                 watched.remove(token);
-                throw new IllegalStateException("epoll_ctl(ADD) of a pidfd failed: errno " + -result);
             }
+            return Math.min(result, 0);
         } finally {
             child.releasePidfd();
         }
