@@ -11,7 +11,7 @@
  *                     --workspace DIR --worker K --workers W --in-flight I
  *
  *   shim:  the shim's own userspace spawn (clone VM|VFORK|PIDFD + execveat on
- *          a held fd, spawn.c compiled in): what this machine can do with the
+ *          a held fd, the shim compiled in): what this machine can do with the
  *          native code the USERSPACE backend calls, with no JVM around it.
  *          Each child gets the actions the Java library gives it for the same
  *          request: an empty signal mask, dup2 of /dev/null, the stdout pipe

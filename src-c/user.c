@@ -1,0 +1,272 @@
+/*
+ * libspawn: the native half of dev.spawn. See spawn.h for the contract,
+ * internal.h for how the shim is split, and child.c for why the
+ * userspace child is written the way it is.
+ *
+ * This file: userspace templates (spawn_user_*): the held O_PATH fd, the
+ * identity and exec checks that stand in for the kernel's, and the caller
+ * side of the userspace spawn. The child itself is in child.c.
+ */
+#define _GNU_SOURCE
+#include "spawn.h"
+#include "uapi.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* Userspace templates: the held fd, its identity and its checks.      */
+/* ------------------------------------------------------------------ */
+
+/* What the kernel's spawn_template_file_exec_allowed() asks, from
+ * userspace: a regular file, on an exec mount, that we may execute. One
+ * call answers both of the last: faccessat(X_OK) fails with EACCES for a
+ * regular file on a noexec mount. path is "" with AT_EMPTY_PATH for an fd. */
+static int exec_allowed(int dirfd, const char *path, int flags,
+			const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return -EACCES;
+	if (faccessat(dirfd, path, X_OK, flags | AT_EACCESS))
+		return errno == EACCES || errno == EPERM ? -EACCES : -errno;
+	return 0;
+}
+
+static void identity_fill(const struct stat *st, int64_t *id)
+{
+	id[0] = (int64_t)st->st_dev;
+	id[1] = (int64_t)st->st_ino;
+	id[2] = (int64_t)st->st_size;
+	id[3] = (int64_t)st->st_mode;
+	id[4] = (int64_t)st->st_uid;
+	id[5] = (int64_t)st->st_gid;
+	id[6] = (int64_t)st->st_ctim.tv_sec;
+	id[7] = (int64_t)st->st_ctim.tv_nsec;
+	id[8] = (int64_t)st->st_mtim.tv_sec;
+	id[9] = (int64_t)st->st_mtim.tv_nsec;
+}
+
+static bool identity_matches(const struct stat *st, const int64_t *id)
+{
+	int64_t cur[SPAWN_IDENTITY_WORDS];
+
+	identity_fill(st, cur);
+	return !memcmp(cur, id, sizeof(cur));
+}
+
+/* The kernel's key check for the held file: 0 when it is still the
+ * recorded, executable file, -ESTALE when not, -errno when fstat fails. */
+static int still_matches(int fd, const int64_t *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	return identity_matches(&st, id) &&
+			       !exec_allowed(fd, "", AT_EMPTY_PATH, &st)
+		       ? 0
+		       : -ESTALE;
+}
+
+/* Reads the magic through the held fd's inode (never the path again, which
+ * may already name another file). An execute-only file cannot be read;
+ * calling it ELF lets the caller try the kernel or execveat, which can run
+ * it, while a script could not run unreadable anyway. */
+static int32_t sniff_kind(int held_fd)
+{
+	char proc[32];
+	unsigned char magic[4];
+	ssize_t n;
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", held_fd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SPAWN_KIND_ELF;
+	do
+		n = pread(fd, magic, sizeof(magic), 0);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return SPAWN_KIND_ELF;
+	if (n == 4 && !memcmp(magic, "\x7f" "ELF", 4))
+		return SPAWN_KIND_ELF;
+	if (n >= 2 && magic[0] == '#' && magic[1] == '!')
+		return SPAWN_KIND_SCRIPT;
+	return SPAWN_KIND_OTHER;
+}
+
+/*
+ * An execfd is duplicated rather than reopened through /proc/self/fd: the
+ * kernel template also pins the caller's very file (get_file), a dup needs
+ * no /proc, and it keeps working for an execute-only file.
+ */
+SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
+				   int64_t *identity, int32_t *kind)
+{
+	struct stat st;
+	int fd, r;
+
+	if ((path != NULL) == (execfd >= 0) || !identity || !kind)
+		return -EINVAL;
+	if (path && path[0] != '/')
+		return -EINVAL;
+	fd = path ? open(path, O_PATH | O_CLOEXEC)
+		  : fcntl(execfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	r = fstat(fd, &st) ? -errno : exec_allowed(fd, "", AT_EMPTY_PATH, &st);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	identity_fill(&st, identity);
+	*kind = sniff_kind(fd);
+	return fd;
+}
+
+/*
+ * Mirrors the kernel's spawn_template_key_matches(): the path (followed like
+ * open_exec follows it) and the held fd must both still be the recorded,
+ * executable file. It runs before every spawn, so it makes three calls, not
+ * eight: when the path's stat matches the recorded dev and ino, the held fd
+ * is that very inode (the fd pins it, so the number cannot be reused) and
+ * its stat would say the same; only its mount may differ, which faccessat
+ * on the fd asks. A closed held fd is a caller bug, not a stale file, so it
+ * says EBADF.
+ */
+SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
+				  const int64_t *identity)
+{
+	struct stat st;
+	int r;
+
+	if (!identity)
+		return -EINVAL;
+	if (!path) {
+		r = still_matches(held_fd, identity);
+		return r == -EBADF || !r ? r : -ESTALE;
+	}
+	if (stat(path, &st) || !identity_matches(&st, identity) ||
+	    exec_allowed(AT_FDCWD, path, 0, &st))
+		return -ESTALE;
+	r = exec_allowed(held_fd, "", AT_EMPTY_PATH, &st);
+	return r == -EBADF || !r ? r : -ESTALE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The userspace spawn, caller side.                                   */
+/* ------------------------------------------------------------------ */
+
+static void reap(int pidfd)
+{
+	siginfo_t info;
+
+	while (waitid(SPAWN_P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0 &&
+	       errno == EINTR)
+		;
+}
+
+SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
+				  const int64_t *identity, int32_t flags,
+				  const char *argv, int32_t argc,
+				  const char *envp, int32_t envc,
+				  const int64_t *actions, int32_t nactions,
+				  const char *strings, int32_t strings_len,
+				  int32_t *out)
+{
+	return spawn_user_spawn_opts(held_fd, path, identity, flags, argv,
+				     argc, envp, envc, actions, nactions,
+				     strings, strings_len, NULL, out);
+}
+
+static bool options_valid(const int32_t *opts)
+{
+	const int32_t known = SPAWN_OPT_SETSID | SPAWN_OPT_SETPGID |
+			      SPAWN_OPT_PDEATHSIG;
+
+	if (!opts)
+		return true;
+	if ((opts[0] & ~known) || opts[3])
+		return false;
+	if ((opts[0] & SPAWN_OPT_SETSID) && (opts[0] & SPAWN_OPT_SETPGID))
+		return false;
+	if (opts[1] < 0 || (opts[1] && !(opts[0] & SPAWN_OPT_SETPGID)))
+		return false;
+	if (opts[0] & SPAWN_OPT_PDEATHSIG)
+		return opts[2] >= 1 && opts[2] <= 64;
+	return opts[2] == 0;
+}
+
+SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
+				       const int64_t *identity, int32_t flags,
+				       const char *argv, int32_t argc,
+				       const char *envp, int32_t envc,
+				       const int64_t *actions,
+				       int32_t nactions, const char *strings,
+				       int32_t strings_len,
+				       const int32_t *opts, int32_t *out)
+{
+	struct spawn_actions decoded;
+	struct child c;
+	int32_t bad;
+	char **vec;
+	int pidfd = -1;
+	int pid, r;
+
+	if (!out ||
+	    (flags & ~(SPAWN_FLAG_INHERIT_FDS | SPAWN_FLAG_EXEC_BY_PATH)) ||
+	    ((flags & SPAWN_FLAG_EXEC_BY_PATH) && !path) ||
+	    !options_valid(opts))
+		return -EINVAL;
+	r = decode_actions(actions, nactions, strings, strings_len, &decoded,
+			   &bad);
+	if (r)
+		return r;
+	r = spawn_user_check(path, held_fd, identity);
+	if (r)
+		return r;
+	r = unpack_vectors(argv, argc, envp, envc, &vec);
+	if (r)
+		return r;
+
+	c = (struct child){
+		.act = decoded.act,
+		.nactions = nactions,
+		.flags = flags,
+		.path = path,
+		.argv = vec,
+		.envp = vec + argc + 1,
+		.held = held_fd,
+		.opts = opts ? opts[0] : 0,
+		.pgid = opts ? opts[1] : 0,
+		.pdeathsig = opts ? opts[2] : 0,
+		.caller = (int32_t)getpid(),
+	};
+	pid = clone_child(&c, &pidfd);
+	free(vec);
+	if (pid < 0)
+		return pid;
+
+	out[0] = pid;
+	out[1] = pidfd;
+	out[2] = -1;
+	out[3] = 0;
+	if (!c.fail_errno)
+		return 0;
+	reap(pidfd);
+	close(pidfd);
+	out[1] = -1;
+	out[2] = c.fail_index;
+	out[3] = c.fail_errno;
+	return -c.fail_errno;
+}
