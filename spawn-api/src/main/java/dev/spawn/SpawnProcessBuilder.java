@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Differences: see {@code docs/MIGRATING.md}. In short, on the KERNEL_TEMPLATE backend a
  * child that cannot exec exits with 127 or 126 instead of {@code start()} throwing; on the
- * PROCESS_BUILDER fallback {@code argv[0]} is the executable's path; {@link #startPipeline}
+ * PROCESS_BUILDER fallback {@code argv[0]} is the executable's path and {@link #startPipeline}
  * joins stages through a copying thread per joint instead of one kernel pipe; arguments and
  * environment are always encoded in UTF-8.
  *
@@ -281,7 +281,7 @@ public final class SpawnProcessBuilder {
      *     argument containing NUL is {@code IOException("invalid null character in command")}
      */
     public Process start() throws IOException {
-        return wrap(spawn(redirectInput(), redirectOutput()), redirectInput() == Redirect.PIPE,
+        return wrap(spawn(redirectInput(), redirectOutput(), null), redirectInput() == Redirect.PIPE,
                 redirectOutput() == Redirect.PIPE);
     }
 
@@ -303,9 +303,12 @@ public final class SpawnProcessBuilder {
      * joined streams of the returned processes are null streams. If a child cannot be started,
      * those already started are killed and waited for, and the exception is thrown.
      *
-     * <p>Unlike ProcessBuilder, the stages are joined by a daemon thread per joint that copies
-     * one pipe into the next, alive until the upstream stage's output ends or the downstream
-     * stage stops reading; SIGPIPE and end of file reach the stages as with a direct pipe.
+     * <p>On a native backend each joint is one kernel pipe from a stage to the next, as
+     * ProcessBuilder and a shell make it ({@link Stdio#stdoutOf}). Where a stage runs on the
+     * PROCESS_BUILDER fallback, which has no fds to hand over, its joints are a daemon thread that
+     * copies one pipe into the next, alive until the upstream stage's output ends or the
+     * downstream stage stops reading; SIGPIPE and end of file reach the stages as with a direct
+     * pipe.
      *
      * @return the children, in the builders' order (a new, modifiable list)
      * @throws IllegalArgumentException if a redirect other than the first input and the last
@@ -330,12 +333,10 @@ public final class SpawnProcessBuilder {
         try {
             for (int index = 0; index < count; index++) {
                 SpawnProcessBuilder builder = builders.get(index);
-                SpawnedProcess child = builder.spawn(index > 0 ? Redirect.PIPE : builder.redirectInput(),
-                        index < count - 1 ? Redirect.PIPE : builder.redirectOutput());
+                Redirect out = index < count - 1 ? Redirect.PIPE : builder.redirectOutput();
+                SpawnedProcess child = index == 0 ? builder.spawn(builder.redirectInput(), out, null)
+                        : builder.spawnDownstream(started.get(index - 1), out);
                 started.add(child);
-                if (index > 0) {
-                    PipePump.start(started.get(index - 1).getInputStream(), child.getOutputStream());
-                }
                 processes.add(builder.wrap(child, index == 0 && builder.redirectInput() == Redirect.PIPE,
                         index == count - 1 && builder.redirectOutput() == Redirect.PIPE));
             }
@@ -371,8 +372,29 @@ public final class SpawnProcessBuilder {
         }
     }
 
-    /** One start with this builder's settings and the given stdin/stdout (a pipeline overrides them). */
-    private SpawnedProcess spawn(Redirect in, Redirect out) throws IOException {
+    /**
+     * A pipeline stage after the first: its stdin is {@code upstream}'s stdout pipe itself when
+     * both run on a native backend, else (the PROCESS_BUILDER backend has no fds to hand over) a
+     * pipe fed by a copying thread.
+     */
+    private SpawnedProcess spawnDownstream(SpawnedProcess upstream, Redirect out) throws IOException {
+        if (upstream.backend() != Backend.PROCESS_BUILDER) {
+            try {
+                return spawn(Redirect.PIPE, out, Stdio.stdoutOf(upstream));
+            } catch (UnsupportedOperationException processBuilderStage) {
+                // this stage's template is on PROCESS_BUILDER; the upstream's pipe is untouched
+            }
+        }
+        SpawnedProcess child = spawn(Redirect.PIPE, out, null);
+        PipePump.start(upstream.getInputStream(), child.getOutputStream());
+        return child;
+    }
+
+    /**
+     * One start with this builder's settings and the given stdin/stdout (a pipeline overrides
+     * them); {@code stdin}, when not null, replaces {@code in} in the request.
+     */
+    private SpawnedProcess spawn(Redirect in, Redirect out, Stdio stdin) throws IOException {
         String[] cmdarray = command.toArray(new String[command.size()]);
         cmdarray = cmdarray.clone();
         for (String arg : cmdarray) {
@@ -387,7 +409,7 @@ public final class SpawnProcessBuilder {
                 throw new IOException("invalid null character in command");
             }
         }
-        return new Launch(cmdarray, dir, in, out, redirectError()).run();
+        return new Launch(cmdarray, dir, in, out, redirectError(), stdin).run();
     }
 
     /** The state of one start: request, resolution, and the JDK-shaped errors. */
@@ -398,14 +420,16 @@ public final class SpawnProcessBuilder {
         private final Redirect in;
         private final Redirect out;
         private final Redirect err;
+        private final Stdio stdin;
 
-        Launch(String[] argv, String dir, Redirect in, Redirect out, Redirect err) {
+        Launch(String[] argv, String dir, Redirect in, Redirect out, Redirect err, Stdio stdin) {
             this.argv = argv;
             this.program = argv[0];
             this.dir = dir;
             this.in = in;
             this.out = out;
             this.err = err;
+            this.stdin = stdin;
         }
 
         SpawnedProcess run() throws IOException {
@@ -494,7 +518,7 @@ public final class SpawnProcessBuilder {
             if (directory != null) {
                 builder.directory(directory.toPath());
             }
-            builder.stdin(input(in));
+            builder.stdin(stdin != null ? stdin : input(in));
             builder.stdout(output(out));
             builder.stderr(redirectErrorStream ? Stdio.toStdout() : output(err));
             return builder.build();

@@ -243,7 +243,7 @@ public final class SpawnRequest {
             return this;
         }
 
-        /** fd 0; READ_FILE, PIPE, INHERIT or DISCARD. */
+        /** fd 0; READ_FILE, PIPE, INHERIT, DISCARD or UPSTREAM. */
         public Builder stdin(Stdio stdin) {
             Stdio.Kind kind = Objects.requireNonNull(stdin, "stdin").kind();
             if (kind == Stdio.Kind.WRITE_FILE || kind == Stdio.Kind.APPEND_FILE || kind == Stdio.Kind.STDOUT) {
@@ -253,19 +253,20 @@ public final class SpawnRequest {
             return this;
         }
 
-        /** fd 1; anything but READ_FILE and STDOUT. */
+        /** fd 1; anything but READ_FILE, STDOUT and UPSTREAM. */
         public Builder stdout(Stdio stdout) {
             Stdio.Kind kind = Objects.requireNonNull(stdout, "stdout").kind();
-            if (kind == Stdio.Kind.READ_FILE || kind == Stdio.Kind.STDOUT) {
+            if (kind == Stdio.Kind.READ_FILE || kind == Stdio.Kind.STDOUT || kind == Stdio.Kind.UPSTREAM) {
                 throw new IllegalArgumentException("stdout cannot be " + stdout);
             }
             this.stdout = stdout;
             return this;
         }
 
-        /** fd 2; anything but READ_FILE. */
+        /** fd 2; anything but READ_FILE and UPSTREAM. */
         public Builder stderr(Stdio stderr) {
-            if (Objects.requireNonNull(stderr, "stderr").kind() == Stdio.Kind.READ_FILE) {
+            Stdio.Kind kind = Objects.requireNonNull(stderr, "stderr").kind();
+            if (kind == Stdio.Kind.READ_FILE || kind == Stdio.Kind.UPSTREAM) {
                 throw new IllegalArgumentException("stderr cannot be " + stderr);
             }
             this.stderr = stderr;

@@ -24,7 +24,12 @@ public final class Stdio {
         /** A file created or appended to (stdout, stderr). */
         APPEND_FILE,
         /** The same open file as the child's stdout (stderr only). */
-        STDOUT
+        STDOUT,
+        /**
+         * The read end of another child's stdout pipe (stdin only): a kernel pipe between the two
+         * children, as a shell joins {@code a | b}.
+         */
+        UPSTREAM
     }
 
     private static final Stdio PIPE = new Stdio(Kind.PIPE, null);
@@ -34,10 +39,16 @@ public final class Stdio {
 
     private final Kind kind;
     private final Path file;
+    private final SpawnedProcess upstream;
 
     private Stdio(Kind kind, Path file) {
+        this(kind, file, null);
+    }
+
+    private Stdio(Kind kind, Path file, SpawnedProcess upstream) {
         this.kind = kind;
         this.file = file;
+        this.upstream = upstream;
     }
 
     /** A pipe to the caller (the default for all three streams, as with ProcessBuilder). */
@@ -75,6 +86,23 @@ public final class Stdio {
         return STDOUT;
     }
 
+    /**
+     * stdin only: what {@code upstream} writes to its stdout, through a kernel pipe from it to
+     * this child with no thread or copy in between, as a shell's {@code upstream | child}.
+     * {@code upstream} must have been started with {@link #pipe()} for stdout and must come from
+     * a native backend. Spawning hands the pipe's read end to the new child: {@code upstream}'s
+     * {@link SpawnedProcess#getInputStream()} then reads end of file. Bytes the caller already
+     * read from that stream are not passed on; bytes it buffered but did not hand out are refused
+     * with {@link IllegalArgumentException} rather than lost. If the spawn fails, the pipe is
+     * closed and {@code upstream} gets EPIPE on its next write, as when a shell's consumer cannot
+     * start. When {@code upstream} has already exited, what it left in the pipe is replayed.
+     *
+     * @throws NullPointerException if {@code upstream} is null
+     */
+    public static Stdio stdoutOf(SpawnedProcess upstream) {
+        return new Stdio(Kind.UPSTREAM, null, Objects.requireNonNull(upstream, "upstream"));
+    }
+
     /** What kind of stream this is. */
     public Kind kind() {
         return kind;
@@ -85,18 +113,27 @@ public final class Stdio {
         return file;
     }
 
+    /** The child whose stdout an UPSTREAM stream reads, else {@code null}. */
+    public SpawnedProcess upstream() {
+        return upstream;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof Stdio && ((Stdio) other).kind == kind && Objects.equals(((Stdio) other).file, file);
+        return other instanceof Stdio && ((Stdio) other).kind == kind && Objects.equals(((Stdio) other).file, file)
+                && ((Stdio) other).upstream == upstream;
     }
 
     @Override
     public int hashCode() {
-        return kind.hashCode() * 31 + Objects.hashCode(file);
+        return (kind.hashCode() * 31 + Objects.hashCode(file)) * 31 + System.identityHashCode(upstream);
     }
 
     @Override
     public String toString() {
+        if (upstream != null) {
+            return kind.name() + " of " + upstream;
+        }
         return file == null ? kind.name() : kind.name() + " " + file;
     }
 }

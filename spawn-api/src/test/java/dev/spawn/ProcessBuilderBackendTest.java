@@ -57,6 +57,18 @@ class ProcessBuilderBackendTest {
     }
 
     @Test
+    void anotherChildsStdoutCannotBeHandedOver() throws Exception {
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            SpawnedProcess upstream = sh.spawn(SpawnRequest.builder("sh", "-c", "echo up").build());
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh", "-c", "cat").stdin(Stdio.stdoutOf(upstream)).build()));
+            assertTrue(e.getMessage().contains("PROCESS_BUILDER"), e.getMessage());
+            assertEquals("up\n", new String(upstream.getInputStream().readAllBytes()));
+            assertEquals(0, upstream.waitFor());
+        }
+    }
+
+    @Test
     void createErrorsAreTyped(@TempDir Path dir) throws IOException {
         assertThrows(NoSuchFileException.class, () -> spawner.template(dir.resolve("missing")));
         assertThrows(AccessDeniedException.class, () -> spawner.template(dir));

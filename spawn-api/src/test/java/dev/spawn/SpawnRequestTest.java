@@ -44,6 +44,18 @@ class SpawnRequestTest {
     }
 
     @Test
+    void anotherChildsStdoutCanOnlyBeStdin() {
+        SpawnedProcess upstream = new FakeBackend.Finished(Backend.USERSPACE);
+        Stdio joined = Stdio.stdoutOf(upstream);
+        assertEquals(Stdio.Kind.UPSTREAM, joined.kind());
+        assertEquals(upstream, joined.upstream());
+        assertEquals(joined, SpawnRequest.builder("a").stdin(joined).build().stdin());
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stdout(joined));
+        assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stderr(joined));
+        assertThrows(NullPointerException.class, () -> Stdio.stdoutOf(null));
+    }
+
+    @Test
     void atMost256Actions() {
         List<SpawnAction> actions = new ArrayList<>(Collections.nCopies(256, SpawnAction.close(3)));
         assertEquals(256, SpawnRequest.builder("a").actions(actions).build().actions().size());

@@ -86,6 +86,9 @@ final class ProcessBuilderTemplate implements BackendTemplate {
                 return Redirect.from(DEV_NULL);
             case READ_FILE:
                 return Redirect.from(stdio.file().toFile());
+            case UPSTREAM:
+                throw new UnsupportedOperationException("the PROCESS_BUILDER backend cannot give a child another"
+                        + " child's stdout pipe (" + stdio + "): it has no fds to hand over; copy the stream instead");
             default:
                 throw new IllegalArgumentException("stdin cannot be " + stdio);
         }

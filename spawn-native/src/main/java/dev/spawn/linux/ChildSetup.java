@@ -3,6 +3,7 @@ package dev.spawn.linux;
 import dev.spawn.SpawnAction;
 import dev.spawn.SpawnException;
 import dev.spawn.SpawnRequest;
+import dev.spawn.SpawnedProcess;
 import dev.spawn.Stdio;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.NullStreams;
@@ -20,7 +21,8 @@ import java.util.List;
  * request's own actions.
  *
  * <p>After the spawn call, {@link #afterSpawn()} closes the child's ends in the caller; when
- * the spawn failed, {@link #close()} closes everything.
+ * the spawn failed, {@link #close()} closes everything and gives an upstream child's pipe back
+ * to its stream.
  */
 final class ChildSetup implements AutoCloseable {
     private static final int O_RDONLY = 0;
@@ -41,6 +43,8 @@ final class ChildSetup implements AutoCloseable {
     private final boolean loopPipes;
     private final List<SpawnAction> actions = new ArrayList<>();
     private final List<Integer> childSide = new ArrayList<>();
+    /** Upstream children's stdout pipes given to this child (Stdio.stdoutOf), locked until the spawn's end. */
+    private final List<PipeInputStream.Handover> handovers = new ArrayList<>(0);
     private final int[] parentSide = {-1, -1, -1};
     private final List<String> subjects = new ArrayList<>();
     private long[] encoded;
@@ -140,9 +144,25 @@ final class ChildSetup implements AutoCloseable {
             case STDOUT:
                 add(SpawnAction.dup2(1, 2), null);
                 return;
+            case UPSTREAM: {
+                PipeInputStream.Handover handover = upstreamPipe(stdio.upstream());
+                handovers.add(handover);
+                add(SpawnAction.dup2(handover.fd, target), null);
+                return;
+            }
             default:
                 throw new IllegalArgumentException("unknown stdio " + stdio);
         }
+    }
+
+    /** The read end of {@code upstream}'s stdout pipe, on its way to the child. */
+    private static PipeInputStream.Handover upstreamPipe(SpawnedProcess upstream) throws IOException {
+        InputStream stdout = upstream.getInputStream();
+        if (!(stdout instanceof PipeInputStream)) {
+            throw new IllegalArgumentException("stdin from pid " + upstream.pid() + " (" + upstream.backend()
+                    + "): its stdout is not a pipe of a native backend");
+        }
+        return ((PipeInputStream) stdout).handOver();
     }
 
     private void redirect(int target, Stdio stdio, int flags, String step) throws IOException {
@@ -283,6 +303,14 @@ final class ChildSetup implements AutoCloseable {
 
     /** Closes the child's ends in the caller; the caller's ends become the process streams. */
     void afterSpawn() {
+        closeChildSide();
+        for (PipeInputStream.Handover handover : handovers) {
+            handover.commit();
+        }
+        handovers.clear();
+    }
+
+    private void closeChildSide() {
         for (int fd : childSide) {
             Syscalls.closeQuietly(fd);
         }
@@ -314,7 +342,12 @@ final class ChildSetup implements AutoCloseable {
 
     @Override
     public void close() {
-        afterSpawn();
+        closeChildSide();
+        // no child took an upstream's pipe: it stays the upstream stream's, nothing lost
+        for (PipeInputStream.Handover handover : handovers) {
+            handover.abort();
+        }
+        handovers.clear();
         for (int i = 0; i < parentSide.length; i++) {
             Syscalls.closeQuietly(take(i));
         }

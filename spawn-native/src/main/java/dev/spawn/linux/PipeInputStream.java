@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER = 8192;
+    /** A new pipe's capacity: a write of more would block with nobody reading yet. */
+    private static final int REPLAY_MAX = 64 * 1024;
 
     private final SharedFd fd;
     private final Cleaner.Cleanable cleanable;
@@ -188,6 +190,113 @@ final class PipeInputStream extends InputStream {
         leftover = all;
         position = 0;
         limit = all.length;
+    }
+
+    /**
+     * Begins handing what is left of this pipe to a new child's stdin ({@code Stdio.stdoutOf}):
+     * the read end itself, or, when the upstream child already exited and its output was kept in
+     * memory, a new pipe replaying that output. The stream stays locked (no reader, and no
+     * {@link #childExited()} taking the pipe's bytes) until {@link Handover#commit()}, after
+     * which it reads end of file, or {@link Handover#abort()}, after which it is as before: a
+     * spawn that failed loses nothing and may be retried.
+     *
+     * @throws IllegalArgumentException when bytes this stream buffered would be lost, or it was
+     *     closed or read to its end, or another thread is reading it
+     */
+    Handover handOver() throws IOException {
+        if (!lock.tryLock()) {
+            throw new IllegalArgumentException("the upstream's stdout is being read by another thread");
+        }
+        try {
+            if (closed || eof) {
+                throw new IllegalArgumentException("the upstream's stdout was closed or read to its end");
+            }
+            if (leftover != null) {
+                return new Handover(replay(leftover, position, limit - position), true);
+            }
+            if (position < limit) {
+                throw new IllegalArgumentException("the upstream's stdout holds " + (limit - position)
+                        + " bytes read ahead that a pipe cannot pass on");
+            }
+            return new Handover(fd.acquire(), false);
+        } catch (IOException | RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    /** A pipe end on its way to a child; ends with exactly one of commit and abort. */
+    final class Handover {
+        /** The fd to dup2 into the child. */
+        final int fd;
+        private final boolean replayed;
+
+        private Handover(int fd, boolean replayed) {
+            this.fd = fd;
+            this.replayed = replayed;
+        }
+
+        /** The child has it: the caller's copy goes, and the stream reads end of file. */
+        void commit() {
+            try {
+                if (replayed) {
+                    LibSpawn.spawn_close(fd);
+                } else {
+                    PipeInputStream.this.fd.release();
+                }
+                eof = true;
+                leftover = null;
+                position = 0;
+                limit = 0;
+                cleanable.clean();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** No child got it: the stream is as it was. */
+        void abort() {
+            try {
+                if (replayed) {
+                    LibSpawn.spawn_close(fd);
+                } else {
+                    PipeInputStream.this.fd.release();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A new pipe's read end from which {@code length} bytes of {@code bytes} can be read, then EOF. */
+    private static int replay(byte[] bytes, int offset, int length) throws IOException {
+        if (length > REPLAY_MAX) {
+            throw new IllegalArgumentException("the upstream exited leaving " + length
+                    + " bytes, more than a pipe holds (" + REPLAY_MAX + ")");
+        }
+        int[] fds = new int[2];
+        int result = LibSpawn.spawn_pipe2(fds, 0);
+        if (result < 0) {
+            throw new IOException("pipe2 for the upstream's kept output failed: " + Errno.describe(-result));
+        }
+        try {
+            Memory local = NativeBuffers.local();
+            for (int done = 0; done < length;) {
+                int chunk = Math.min(length - done, NativeBuffers.SIZE);
+                local.write(0, bytes, offset + done, chunk);
+                long wrote = LibSpawn.spawn_write(fds[1], local, chunk);
+                if (wrote <= 0) {
+                    throw new IOException("writing the upstream's kept output failed: " + Errno.describe((int) -wrote));
+                }
+                done += (int) wrote;
+            }
+        } catch (IOException | RuntimeException e) {
+            LibSpawn.spawn_close(fds[0]);
+            throw e;
+        } finally {
+            LibSpawn.spawn_close(fds[1]);
+        }
+        return fds[0];
     }
 
     /** Never waits for a reader: the fd is released when the last read in flight returns. */

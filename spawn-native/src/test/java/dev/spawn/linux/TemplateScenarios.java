@@ -190,6 +190,70 @@ abstract class TemplateScenarios {
     }
 
     @Test
+    void stdinFromAnotherChildsStdout() throws Exception {
+        SpawnedProcess upstream = probe.spawn(SpawnRequest.builder("p", "echo", "through", "the", "pipe").build());
+        assertEquals(backend(), upstream.backend());
+        assertEquals(new Result(0, "through the pipe\n", ""),
+                probe(SpawnRequest.builder("p", "cat", "0").stdin(Stdio.stdoutOf(upstream))));
+        assertEquals(-1, upstream.getInputStream().read(), "the upstream's output went to the downstream child");
+        assertEquals(0, upstream.waitFor());
+    }
+
+    @Test
+    void stdinFromAChildThatAlreadyExitedReplaysWhatItLeft() throws Exception {
+        SpawnedProcess upstream = probe.spawn(SpawnRequest.builder("p", "echo", "kept", "after", "exit").build());
+        // reaping it keeps its pending output in memory and closes its pipe, as ProcessBuilder does
+        assertEquals(0, upstream.waitFor());
+        assertEquals(new Result(0, "kept after exit\n", ""),
+                probe(SpawnRequest.builder("p", "cat", "0").stdin(Stdio.stdoutOf(upstream))));
+        assertEquals(-1, upstream.getInputStream().read());
+    }
+
+    @Test
+    void stdinFromAnotherChildIsTheVeryPipeItWritesTo() throws Exception {
+        SpawnedProcess upstream = probe.spawn(SpawnRequest.builder("p", "sleep", "30").build());
+        SpawnedProcess downstream = probe.spawn(SpawnRequest.builder("p", "sleep", "30")
+                .stdin(Stdio.stdoutOf(upstream)).build());
+        try {
+            String written = Files.readSymbolicLink(Path.of("/proc/" + upstream.pid() + "/fd/1")).toString();
+            String read = Files.readSymbolicLink(Path.of("/proc/" + downstream.pid() + "/fd/0")).toString();
+            assertTrue(written.startsWith("pipe:["), written);
+            assertEquals(written, read, "no copy in between: one kernel pipe joins the two children");
+        } finally {
+            upstream.destroyForcibly();
+            downstream.destroyForcibly();
+            upstream.waitFor();
+            downstream.waitFor();
+        }
+    }
+
+    @Test
+    void aFailedSpawnGivesTheUpstreamPipeBack() throws Exception {
+        SpawnedProcess upstream = probe.spawn(SpawnRequest.builder("p", "echo", "still", "mine").build());
+        Path nowhere = dir.resolve("nowhere");
+        assertThrows(IOException.class, () -> probe.spawn(SpawnRequest.builder("p", "cat", "0")
+                .stdin(Stdio.stdoutOf(upstream)).directory(nowhere).build()));
+        assertEquals("still mine\n", new String(upstream.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, upstream.waitFor());
+    }
+
+    @Test
+    void stdinFromAStreamThatIsNoPipeOrWasReadIsRefused() throws Exception {
+        SpawnedProcess discarded = probe.spawn(SpawnRequest.builder("p", "echo", "x").stdout(Stdio.discard()).build());
+        IllegalArgumentException noPipe = assertThrows(IllegalArgumentException.class, () -> probe.spawn(
+                SpawnRequest.builder("p", "cat", "0").stdin(Stdio.stdoutOf(discarded)).build()));
+        assertTrue(noPipe.getMessage().contains("not a pipe"), noPipe.getMessage());
+        assertEquals(0, discarded.waitFor());
+
+        SpawnedProcess drained = probe.spawn(SpawnRequest.builder("p", "echo", "y").build());
+        assertEquals("y\n", new String(drained.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        IllegalArgumentException readToEnd = assertThrows(IllegalArgumentException.class, () -> probe.spawn(
+                SpawnRequest.builder("p", "cat", "0").stdin(Stdio.stdoutOf(drained)).build()));
+        assertTrue(readToEnd.getMessage().contains("read to its end"), readToEnd.getMessage());
+        assertEquals(0, drained.waitFor());
+    }
+
+    @Test
     void workingDirectoryThroughFchdir() throws Exception {
         Path sub = Files.createDirectory(dir.resolve("wörk dir"));
         assertEquals(sub.toRealPath() + "\n", probe(SpawnRequest.builder("p", "cwd").directory(sub)).out());

@@ -1,0 +1,41 @@
+package dev.spawn.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.SpawnProcessBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How {@link SpawnProcessBuilder#startPipeline} joins stages on a native backend. */
+class PipelineJointTest {
+
+    @Test
+    void stagesAreJoinedByOneKernelPipeWithNoThreadInBetween() throws Exception {
+        List<Process> stages = SpawnProcessBuilder.startPipeline(List.of(new SpawnProcessBuilder("sleep", "30"),
+                new SpawnProcessBuilder("sleep", "30"), new SpawnProcessBuilder("sleep", "30")));
+        try {
+            stages.forEach(Harness::checked);
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("spawn-pipeline-pump")), "a copying thread joins the stages");
+            for (int i = 1; i < stages.size(); i++) {
+                String written = fd(stages.get(i - 1), 1);
+                assertTrue(written.startsWith("pipe:["), written);
+                assertEquals(written, fd(stages.get(i), 0), "stage " + i + " does not read stage " + (i - 1) + "'s pipe");
+            }
+        } finally {
+            for (Process stage : stages) {
+                stage.destroyForcibly();
+            }
+            for (Process stage : stages) {
+                stage.waitFor();
+            }
+        }
+    }
+
+    private static String fd(Process process, int fd) throws Exception {
+        return Files.readSymbolicLink(Path.of("/proc/" + process.pid() + "/fd/" + fd)).toString();
+    }
+}
