@@ -1,0 +1,31 @@
+package dev.spawn.modules;
+
+import dev.spawn.SpawnTemplate;
+import dev.spawn.SpawnedProcess;
+import dev.spawn.Spawner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Run by {@link ModulePathTest} in a JVM that has the library on the module path and this class
+ * on the class path, as an application that is not itself a module would use it.
+ */
+public final class ModulePathMain {
+    private ModulePathMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Module api = Spawner.class.getModule();
+        try (SpawnTemplate echo = Spawner.system().template(Path.of("/bin/echo"))) {
+            SpawnedProcess child = echo.spawn("echo", "hello from a module");
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            System.out.println("api=" + api.getName());
+            System.out.println("native=" + child.getClass().getModule().getName());
+            System.out.println("backend=" + child.backend());
+            System.out.println("out=" + out);
+            System.out.println("exit=" + child.waitFor());
+            System.out.println("internal exported=" + api.isExported("dev.spawn.internal"));
+            System.out.println("linux exported=" + child.getClass().getModule().isExported("dev.spawn.linux"));
+        }
+    }
+}
