@@ -93,8 +93,12 @@ final class ToolRun {
         if (token > 0) {
             pidToken = token;
         }
-        if (token < 0 || !out.watch() || !err.watch() || !in.watch()) {
-            fail("the spawn loop could not watch tool child " + pid + " (epoll_ctl failed)");
+        int refused = token < 0 ? (int) token : out.watch();
+        refused = refused < 0 ? refused : err.watch();
+        refused = refused < 0 ? refused : in.watch();
+        if (refused < 0) {
+            fail("the spawn loop could not watch tool child " + pid + " (epoll_ctl: " + Errno.describe(-refused)
+                    + "); it was killed");
             return;
         }
         if (call.timeout() != null) {
@@ -284,16 +288,17 @@ final class ToolRun {
             this.closed = fd < 0;
         }
 
-        boolean watch() {
+        /** Returns 0, or -errno when epoll_ctl refused the fd. */
+        int watch() {
             if (closed) {
-                return true;
+                return 0;
             }
             token = loop.register(fd, LibSpawn.EPOLL_IN, this::drain);
             if (token < 0) {
                 close();
-                return false;
+                return (int) token;
             }
-            return true;
+            return 0;
         }
 
         private void drain() {
@@ -349,20 +354,21 @@ final class ToolRun {
             this.closed = fd < 0;
         }
 
-        boolean watch() {
+        /** Returns 0, or -errno when epoll_ctl refused the fd. */
+        int watch() {
             if (closed) {
-                return true;
+                return 0;
             }
             if (bytes == null || bytes.length == 0) {
                 close();
-                return true;
+                return 0;
             }
             token = loop.register(fd, LibSpawn.EPOLL_OUT, this::feed);
             if (token < 0) {
                 close();
-                return false;
+                return (int) token;
             }
-            return true;
+            return 0;
         }
 
         private void feed() {
