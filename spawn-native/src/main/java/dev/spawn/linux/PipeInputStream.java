@@ -239,11 +239,7 @@ final class PipeInputStream extends InputStream {
         /** The child has it: the caller's copy goes, and the stream reads end of file. */
         void commit() {
             try {
-                if (replayed) {
-                    LibSpawn.spawn_close(fd);
-                } else {
-                    PipeInputStream.this.fd.release();
-                }
+                releaseFd();
                 eof = true;
                 leftover = null;
                 position = 0;
@@ -257,13 +253,18 @@ final class PipeInputStream extends InputStream {
         /** No child got it: the stream is as it was. */
         void abort() {
             try {
-                if (replayed) {
-                    LibSpawn.spawn_close(fd);
-                } else {
-                    PipeInputStream.this.fd.release();
-                }
+                releaseFd();
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** A replay pipe was this hand-over's alone; the stream's own fd was only borrowed. */
+        private void releaseFd() {
+            if (replayed) {
+                LibSpawn.spawn_close(fd);
+            } else {
+                PipeInputStream.this.fd.release();
             }
         }
     }
