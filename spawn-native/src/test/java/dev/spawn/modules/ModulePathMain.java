@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * on the class path, as an application that is not itself a module would use it.
  */
 public final class ModulePathMain {
+    /** Marks this program's own lines among the JVM's warnings (JDK 24+ warns about JNA's native access). */
+    static final String REPORT = "module-check: ";
+
     private ModulePathMain() {
     }
 
@@ -19,13 +22,13 @@ public final class ModulePathMain {
         try (SpawnTemplate echo = Spawner.system().template(Path.of("/bin/echo"))) {
             SpawnedProcess child = echo.spawn("echo", "hello from a module");
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            System.out.println("api=" + api.getName());
-            System.out.println("native=" + child.getClass().getModule().getName());
-            System.out.println("backend=" + child.backend());
-            System.out.println("out=" + out);
-            System.out.println("exit=" + child.waitFor());
-            System.out.println("internal exported=" + api.isExported("dev.spawn.internal"));
-            System.out.println("linux exported=" + child.getClass().getModule().isExported("dev.spawn.linux"));
+            System.out.println(REPORT + "api=" + api.getName());
+            System.out.println(REPORT + "native=" + child.getClass().getModule().getName());
+            System.out.println(REPORT + "backend=" + child.backend());
+            System.out.println(REPORT + "out=" + out);
+            System.out.println(REPORT + "exit=" + child.waitFor());
+            System.out.println(REPORT + "internal exported=" + api.isExported("dev.spawn.internal"));
+            System.out.println(REPORT + "linux exported=" + child.getClass().getModule().isExported("dev.spawn.linux"));
         }
     }
 }

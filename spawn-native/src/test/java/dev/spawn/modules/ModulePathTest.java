@@ -39,7 +39,8 @@ class ModulePathTest {
         String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), output);
         assertEquals(0, jvm.exitValue(), output);
-        List<String> lines = output.lines().filter(l -> l.contains("=")).collect(Collectors.toList());
+        List<String> lines = output.lines().filter(l -> l.startsWith(ModulePathMain.REPORT))
+                .map(l -> l.substring(ModulePathMain.REPORT.length())).collect(Collectors.toList());
         assertEquals(List.of("api=dev.spawn", "native=dev.spawn.linux", "backend=USERSPACE", "out=hello from a module",
                 "exit=0", "internal exported=false", "linux exported=false"), lines, output);
     }
