@@ -93,9 +93,9 @@ public final class Stdio {
      * a native backend. Spawning hands the pipe's read end to the new child: {@code upstream}'s
      * {@link SpawnedProcess#getInputStream()} then reads end of file. Bytes the caller already
      * read from that stream are not passed on; bytes it buffered but did not hand out are refused
-     * with {@link IllegalArgumentException} rather than lost. If the spawn fails, the pipe is
-     * closed and {@code upstream} gets EPIPE on its next write, as when a shell's consumer cannot
-     * start. When {@code upstream} has already exited, what it left in the pipe is replayed.
+     * with {@link IllegalArgumentException} rather than lost. If the spawn fails, the pipe stays
+     * {@code upstream}'s, unread, and the spawn can be retried. When {@code upstream} has already
+     * exited, what it left in the pipe is replayed.
      *
      * @throws NullPointerException if {@code upstream} is null
      */

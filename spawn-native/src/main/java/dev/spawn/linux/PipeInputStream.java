@@ -18,13 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER = 8192;
-    /** A new pipe's capacity: a write of more would block with nobody reading yet. */
+    /** A new pipe's default capacity: more cannot wait in it for a reader. */
     private static final int REPLAY_MAX = 64 * 1024;
 
     private final SharedFd fd;
     private final Cleaner.Cleanable cleanable;
     /** Held by a reader for a whole read, so the reaper never waits on it (tryLock). */
     private final ReentrantLock lock = new ReentrantLock();
+    /** Set while a reader holds {@link #lock}, which may be for as long as the child stays silent. */
+    private volatile boolean reading;
     private byte[] buffer;
     private byte[] leftover;
     private int position;
@@ -51,6 +53,7 @@ final class PipeInputStream extends InputStream {
         }
         ensureOpen();
         lock.lock();
+        reading = true;
         try {
             ensureOpen();
             if (position == limit && !fill()) {
@@ -61,6 +64,7 @@ final class PipeInputStream extends InputStream {
             position += count;
             return count;
         } finally {
+            reading = false;
             lock.unlock();
         }
     }
@@ -204,8 +208,14 @@ final class PipeInputStream extends InputStream {
      *     closed or read to its end, or another thread is reading it
      */
     Handover handOver() throws IOException {
-        if (!lock.tryLock()) {
-            throw new IllegalArgumentException("the upstream's stdout is being read by another thread");
+        // The reaper's childExited() holds the lock only for a non-blocking drain: wait it out
+        // (it may leave the upstream's bytes in memory for a replay). A reader may hold it for
+        // as long as the upstream stays silent: refuse.
+        while (!lock.tryLock()) {
+            if (reading) {
+                throw new IllegalArgumentException("the upstream's stdout is being read by another thread");
+            }
+            Thread.onSpinWait();
         }
         try {
             if (closed || eof) {
@@ -276,7 +286,9 @@ final class PipeInputStream extends InputStream {
                     + " bytes, more than a pipe holds (" + REPLAY_MAX + ")");
         }
         int[] fds = new int[2];
-        int result = LibSpawn.spawn_pipe2(fds, 0);
+        // the write end non-blocking: a user over pipe-user-pages-soft gets 8 KiB pipes, and a
+        // blocking write of more, with no reader yet, would never return
+        int result = LibSpawn.spawn_pipe2(fds, LibSpawn.PIPE_NONBLOCK_WRITE);
         if (result < 0) {
             throw new IOException("pipe2 for the upstream's kept output failed: " + Errno.describe(-result));
         }
@@ -286,6 +298,10 @@ final class PipeInputStream extends InputStream {
                 int chunk = Math.min(length - done, NativeBuffers.SIZE);
                 local.write(0, bytes, offset + done, chunk);
                 long wrote = LibSpawn.spawn_write(fds[1], local, chunk);
+                if (wrote == -Errno.EAGAIN) {
+                    throw new IllegalArgumentException("the upstream exited leaving " + length
+                            + " bytes, more than a new pipe holds (" + done + ")");
+                }
                 if (wrote <= 0) {
                     throw new IOException("writing the upstream's kept output failed: " + Errno.describe((int) -wrote));
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.SpawnProcessBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,20 @@ class PipelineJointTest {
             }
             for (Process stage : stages) {
                 stage.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamThatExitsAtOnceNeverFailsThePipeline() throws Exception {
+        // printf may exit, and the reaper drain its pipe, while the next stage takes that pipe
+        for (int i = 0; i < 300; i++) {
+            List<Process> stages = SpawnProcessBuilder.startPipeline(List.of(
+                    new SpawnProcessBuilder("printf", "round %s\\n", "" + i), new SpawnProcessBuilder("cat")));
+            Process last = stages.get(1);
+            assertEquals("round " + i + "\n", new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            for (Process stage : stages) {
+                assertEquals(0, stage.waitFor(), "round " + i);
             }
         }
     }
