@@ -45,9 +45,9 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
                     setup.stderr());
             int watched = reaper.watch(process);
             if (watched < 0) {
-                process.killAndReap();
+                process.killAndReap(reaper);
                 throw new IOException("cannot watch child " + out[0] + " of " + program
-                        + " for its exit (epoll_ctl: " + Errno.describe(-watched) + "); it was killed and reaped");
+                        + " for its exit (epoll_ctl: " + Errno.describe(-watched) + "); it was killed");
             }
             return process;
         }

@@ -25,6 +25,7 @@ final class PidfdProcess extends SpawnedProcess {
     private static final int SIGKILL = 9;
     /** How long a waiter polls the pidfd itself before it leaves the child to the reaper. */
     private static final int BRIEF_WAIT_MILLIS = 2;
+    private static final long KILLED_REAP_INTERVAL_NANOS = 10_000_000;
 
     private final long pid;
     private final SharedFd pidfd;
@@ -114,8 +115,12 @@ final class PidfdProcess extends SpawnedProcess {
         } else {
             code = status[0] == LibSpawn.SIGNALED ? 128 + status[1] : status[1];
         }
-        releaseStreams();
-        exit.complete(code);
+        try {
+            releaseStreams();
+        } finally {
+            // whatever the streams do, the exit is known: no waiter may hang on it
+            exit.complete(code);
+        }
     }
 
     private void releaseStreams() {
@@ -131,20 +136,27 @@ final class PidfdProcess extends SpawnedProcess {
     }
 
     /**
-     * For a child the reaper could not watch: SIGKILL, then reap it on this (the spawning) thread,
-     * and release its streams and pidfd.
+     * For a child the reaper could not watch: SIGKILL, release its streams, and reap it from a
+     * timer on the loop (without epoll for its pidfd), never blocking the caller on a child that
+     * takes long to die (uninterruptible sleep in a hung NFS read).
      */
-    void killAndReap() {
+    void killAndReap(Reaper loop) {
         destroyForcibly();
-        int raw = pidfd.acquire();
-        try {
-            int[] status = new int[2];
-            if (reaping.compareAndSet(false, true)) {
-                complete(LibSpawn.spawn_wait(raw, 0, status), status);
-            }
-        } finally {
-            pidfd.release();
+        if (reaping.compareAndSet(false, true)) {
+            loop.execute(this::reapKilled);
         }
+    }
+
+    /** On the loop thread. */
+    private void reapKilled() {
+        int[] status = new int[2];
+        int result = LibSpawn.spawn_wait(pidfd.acquire(), LibSpawn.WAIT_NOHANG, status);
+        pidfd.release();
+        if (result == 0) {
+            Reaper.get().schedule(System.nanoTime() + KILLED_REAP_INTERVAL_NANOS, this::reapKilled);
+            return;
+        }
+        complete(result, status);
         pidfd.close();
     }
 
@@ -195,17 +207,19 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(Math.max(timeout, 0));
         if (!exit.isDone()) {
             collectIfExitedWithin(timeout <= 0 ? 0 : (int) Math.min(BRIEF_WAIT_MILLIS, unit.toMillis(timeout)));
         }
         if (exit.isDone()) {
             return true;
         }
-        if (timeout <= 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
             return false;
         }
         try {
-            exit.get(timeout, unit);
+            exit.get(left, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
