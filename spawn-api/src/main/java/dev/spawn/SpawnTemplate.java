@@ -223,6 +223,10 @@ public final class SpawnTemplate implements AutoCloseable {
                     try {
                         template = executable != null ? backend.create(executable) : backend.create(executableFd);
                     } catch (SpawnException e) {
+                        if (e.errno() != Errno.ENOEXEC && e.errno() != Errno.ENOSYS) {
+                            // a passing failure (EMFILE) is the caller's to see, not "no backend can"
+                            throw e;
+                        }
                         continue;
                     }
                     spawner.countTemplate(backend.kind());
