@@ -109,7 +109,9 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
  * -ESTALE unless `path` (when not NULL) and `held_fd` both still match
  * `identity` and are still executable, as the kernel checks before a spawn.
  * A held_fd that is not open at all is -EBADF (a caller bug, not a stale
- * file).
+ * file). With a path, held_fd must still be the fd spawn_user_create
+ * returned: the path's full identity proves the held inode unchanged only
+ * while that fd pins it, so a closed and reused number is not detected.
  */
 SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 				  const int64_t *identity);
@@ -227,7 +229,9 @@ SPAWN_EXPORT int spawn_eventfd_drain(int32_t fd);
 /* ioctl(FIONREAD): bytes that a read would return now without blocking. */
 SPAWN_EXPORT int spawn_available(int32_t fd);
 /* poll(fd, POLLIN, timeout_ms): 1 when readable (or hung up), 0 after the
- * timeout, -errno on failure. EINTR is 0: the caller decides whether to go on. */
+ * timeout, -errno on failure. EINTR is 0: the caller decides whether to go on.
+ * A negative timeout waits without end, as poll(2) does: keep it bounded on a
+ * thread that must stay responsive. */
 SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms);
 
 #endif

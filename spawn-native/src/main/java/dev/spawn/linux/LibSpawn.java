@@ -1,5 +1,6 @@
 package dev.spawn.linux;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -73,7 +75,10 @@ final class LibSpawn {
                 }
                 library = NativeLibrary.getInstance(path.toAbsolutePath().toString());
             } else {
-                library = NativeLibrary.getInstance("spawn-" + version());
+                // this module's own loader, not the thread's context loader, which in a plugin
+                // host or a module layer of its own need not see this jar's resources
+                library = NativeLibrary.getInstance("spawn-" + version(),
+                        Map.of(Library.OPTION_CLASSLOADER, LibSpawn.class.getClassLoader()));
             }
             Native.register(LibSpawn.class, library);
             return null;

@@ -34,7 +34,8 @@ class ModulePathTest {
         modulePath.add(only(classPath, "/slf4j-api-"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process jvm = new ProcessBuilder(java.toString(), "--module-path", String.join(File.pathSeparator, modulePath),
-                "--add-modules", "dev.spawn.linux", "-cp", testClasses, ModulePathMain.class.getName())
+                // only the API as a root: the launcher's service binding must pull the backends in
+                "--add-modules", "dev.spawn", "-cp", testClasses, ModulePathMain.class.getName())
                 .redirectErrorStream(true).start();
         String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), output);
