@@ -25,6 +25,8 @@ class ChildOptionRoutingTest {
         final Set<ChildOption> options;
         final List<SpawnRequest> served = new ArrayList<>();
         final List<OptionTemplate> made = new ArrayList<>();
+        /** When not 0, the next create fails with this errno. */
+        int failNextCreate;
 
         OptionBackend(Backend kind, Set<ChildOption> options) {
             this.kind = kind;
@@ -42,14 +44,20 @@ class ChildOptionRoutingTest {
         }
 
         @Override
-        public BackendTemplate create(Path executable) {
+        public BackendTemplate create(Path executable) throws SpawnException {
+            if (failNextCreate != 0) {
+                int errno = failNextCreate;
+                failNextCreate = 0;
+                throw new SpawnException(SpawnException.Stage.CREATE, errno, executable.toString(), null, "create", -1,
+                        null, null);
+            }
             OptionTemplate template = new OptionTemplate();
             made.add(template);
             return template;
         }
 
         @Override
-        public BackendTemplate create(int executableFd) {
+        public BackendTemplate create(int executableFd) throws SpawnException {
             return create(Path.of("/proc/self/fd/" + executableFd));
         }
 
@@ -107,6 +115,19 @@ class ChildOptionRoutingTest {
                 "KERNEL_TEMPLATE->USERSPACE (setsid)", 1L), stats.fallbacks());
         assertEquals(3, stats.spawns(Backend.USERSPACE));
         assertTrue(userspace.made.get(0).closed, "closing the template closes the moved one too");
+    }
+
+    @Test
+    void aPassingFailureToCreateTheLaterTemplateIsThrownNotHiddenAsUnsupported() throws IOException {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            userspace.failNextCreate = dev.spawn.spi.Errno.EMFILE;
+            SpawnException e = assertThrows(SpawnException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").newSession().build()));
+            assertEquals(dev.spawn.spi.Errno.EMFILE, e.errno());
+            assertEquals(Backend.USERSPACE, template.spawn(SpawnRequest.builder("x").newSession().build()).backend(),
+                    "the next spawn creates the moved template");
+        }
     }
 
     @Test
