@@ -272,33 +272,55 @@ final class ToolRun {
         });
     }
 
-    /** One output pipe: keeps the first {@code cap} bytes, counts and drops the rest. */
-    private final class Capture {
-        private final int fd;
-        private final int cap;
+    /** A pipe end of the call on the loop: registered at most once, closed (and unregistered) once. */
+    private abstract class PipeEnd {
+        final int fd;
         private long token;
-        private byte[] data = new byte[0];
-        private int kept;
-        private long total;
-        private boolean closed;
+        boolean closed;
 
-        Capture(int fd, long cap) {
+        PipeEnd(int fd) {
             this.fd = fd;
-            this.cap = (int) cap;
             this.closed = fd < 0;
         }
 
-        /** Returns 0, or -errno when epoll_ctl refused the fd. */
-        int watch() {
+        /** Returns 0, or -errno when epoll_ctl refused the fd, which is then closed. */
+        final int watch(int events, Reaper.Handler handler) {
             if (closed) {
                 return 0;
             }
-            token = loop.register(fd, LibSpawn.EPOLL_IN, this::drain);
+            token = loop.register(fd, events, handler);
             if (token < 0) {
                 close();
                 return (int) token;
             }
             return 0;
+        }
+
+        final void close() {
+            if (!closed) {
+                closed = true;
+                if (token > 0) {
+                    loop.unregister(token, fd);
+                }
+                LibSpawn.spawn_close(fd);
+            }
+        }
+    }
+
+    /** One output pipe: keeps the first {@code cap} bytes, counts and drops the rest. */
+    private final class Capture extends PipeEnd {
+        private final int cap;
+        private byte[] data = new byte[0];
+        private int kept;
+        private long total;
+
+        Capture(int fd, long cap) {
+            super(fd);
+            this.cap = (int) cap;
+        }
+
+        int watch() {
+            return watch(LibSpawn.EPOLL_IN, this::drain);
         }
 
         private void drain() {
@@ -325,50 +347,27 @@ final class ToolRun {
             }
         }
 
-        void close() {
-            if (!closed) {
-                closed = true;
-                if (token > 0) {
-                    loop.unregister(token, fd);
-                }
-                LibSpawn.spawn_close(fd);
-            }
-        }
-
         byte[] bytes() {
             return kept == data.length ? data : Arrays.copyOf(data, kept);
         }
     }
 
     /** The stdin pipe: writes the call's bytes as the child takes them, then closes (EOF). */
-    private final class Feeder {
-        private final int fd;
+    private final class Feeder extends PipeEnd {
         private final byte[] bytes;
-        private long token;
         private int offset;
-        private boolean closed;
 
         Feeder(int fd, byte[] bytes) {
-            this.fd = fd;
+            super(fd);
             this.bytes = bytes;
-            this.closed = fd < 0;
         }
 
-        /** Returns 0, or -errno when epoll_ctl refused the fd. */
         int watch() {
-            if (closed) {
-                return 0;
-            }
             if (bytes == null || bytes.length == 0) {
                 close();
                 return 0;
             }
-            token = loop.register(fd, LibSpawn.EPOLL_OUT, this::feed);
-            if (token < 0) {
-                close();
-                return (int) token;
-            }
-            return 0;
+            return watch(LibSpawn.EPOLL_OUT, this::feed);
         }
 
         private void feed() {
@@ -386,16 +385,6 @@ final class ToolRun {
                 offset += (int) count;
             }
             close();
-        }
-
-        void close() {
-            if (!closed) {
-                closed = true;
-                if (token > 0) {
-                    loop.unregister(token, fd);
-                }
-                LibSpawn.spawn_close(fd);
-            }
         }
     }
 }
