@@ -25,7 +25,6 @@ final class PidfdProcess extends SpawnedProcess {
     private static final int SIGKILL = 9;
     /** How long a waiter polls the pidfd itself before it leaves the child to the reaper. */
     private static final int BRIEF_WAIT_MILLIS = 2;
-    private static final long KILLED_REAP_INTERVAL_NANOS = 10_000_000;
 
     private final long pid;
     private final SharedFd pidfd;
@@ -143,21 +142,21 @@ final class PidfdProcess extends SpawnedProcess {
     void killAndReap(Reaper loop) {
         destroyForcibly();
         if (reaping.compareAndSet(false, true)) {
-            loop.execute(this::reapKilled);
+            loop.retryUntilDone(this::reapKilled);
         }
     }
 
-    /** On the loop thread. */
-    private void reapKilled() {
+    /** On the loop thread: reaps the killed child if it is gone; false while it is still dying. */
+    private boolean reapKilled() {
         int[] status = new int[2];
         int result = LibSpawn.spawn_wait(pidfd.acquire(), LibSpawn.WAIT_NOHANG, status);
         pidfd.release();
         if (result == 0) {
-            Reaper.get().schedule(System.nanoTime() + KILLED_REAP_INTERVAL_NANOS, this::reapKilled);
-            return;
+            return false;
         }
         complete(result, status);
         pidfd.close();
+        return true;
     }
 
     /** Called by the reaper after {@link #collect()} succeeded and the pidfd left its epoll set. */

@@ -18,8 +18,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PipeInputStream extends InputStream {
     private static final int BUFFER = 8192;
-    /** A new pipe's default capacity: more cannot wait in it for a reader. */
-    private static final int REPLAY_MAX = 64 * 1024;
 
     private final SharedFd fd;
     private final Cleaner.Cleanable cleanable;
@@ -281,13 +279,9 @@ final class PipeInputStream extends InputStream {
 
     /** A new pipe's read end from which {@code length} bytes of {@code bytes} can be read, then EOF. */
     private static int replay(byte[] bytes, int offset, int length) throws IOException {
-        if (length > REPLAY_MAX) {
-            throw new IllegalArgumentException("the upstream exited leaving " + length
-                    + " bytes, more than a pipe holds (" + REPLAY_MAX + ")");
-        }
         int[] fds = new int[2];
-        // the write end non-blocking: a user over pipe-user-pages-soft gets 8 KiB pipes, and a
-        // blocking write of more, with no reader yet, would never return
+        // the write end non-blocking: a new pipe holds 64 KiB (8 KiB over pipe-user-pages-soft),
+        // and a blocking write of more, with no reader yet, would never return
         int result = LibSpawn.spawn_pipe2(fds, LibSpawn.PIPE_NONBLOCK_WRITE);
         if (result < 0) {
             throw new IOException("pipe2 for the upstream's kept output failed: " + Errno.describe(-result));

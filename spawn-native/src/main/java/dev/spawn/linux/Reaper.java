@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class Reaper implements Runnable {
     static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
     private static final int BATCH = 64;
     private static final long WAKE_TOKEN = 0;
+    private static final long RETRY_NANOS = 10_000_000;
     private static volatile Reaper instance;
 
     /** Called on the loop thread when its fd is ready (readable, writable, hung up or in error). */
@@ -164,6 +166,21 @@ final class Reaper implements Runnable {
         Timer timer = new Timer(deadline, action, timerOrder++);
         timers.add(timer);
         return timer;
+    }
+
+    /**
+     * Runs {@code attempt} on the loop soon, then every 10 ms until it returns true: for work
+     * that cannot wait on epoll, such as reaping a killed child whose pidfd the loop could not
+     * watch (a child in uninterruptible sleep may take long to die; nothing may block here).
+     */
+    void retryUntilDone(BooleanSupplier attempt) {
+        execute(() -> attemptOrRetry(attempt));
+    }
+
+    private void attemptOrRetry(BooleanSupplier attempt) {
+        if (!attempt.getAsBoolean()) {
+            schedule(System.nanoTime() + RETRY_NANOS, () -> attemptOrRetry(attempt));
+        }
     }
 
     boolean inLoop() {

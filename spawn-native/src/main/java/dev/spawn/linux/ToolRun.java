@@ -29,7 +29,6 @@ final class ToolRun {
     /** Reads per readiness event and stream, so one chatty child cannot starve the others. */
     private static final int READS_PER_EVENT = 4;
     private static final int SIGKILL = 9;
-    private static final long KILLED_REAP_INTERVAL_NANOS = 10_000_000;
     /**
      * Completes the futures off the loop, so a dependent stage that blocks never stalls it (a
      * blocking stage delays other calls' results, never their I/O: use the *Async methods with
@@ -238,22 +237,18 @@ final class ToolRun {
         in.close();
         finished = true;
         reaped = true;
-        reapKilled();
+        loop.retryUntilDone(this::reapKilled);
         RESULTS.execute(() -> future.completeExceptionally(new java.io.IOException(why)));
     }
 
-    /**
-     * Reaps the SIGKILLed child without blocking the loop: a child in uninterruptible sleep (a
-     * hung NFS read) may take long to die, and every other call waits on this thread. Without
-     * epoll for its pidfd, a timer asks again until it is gone.
-     */
-    private void reapKilled() {
+    /** Reaps the SIGKILLed child if it is gone; false while it is still dying. */
+    private boolean reapKilled() {
         if (LibSpawn.spawn_wait(pidfd, LibSpawn.WAIT_NOHANG, new int[2]) == 0) {
-            loop.schedule(System.nanoTime() + KILLED_REAP_INTERVAL_NANOS, this::reapKilled);
-            return;
+            return false;
         }
         pidfdClosed = true;
         LibSpawn.spawn_close(pidfd);
+        return true;
     }
 
     private static Memory buffer() {
