@@ -8,7 +8,6 @@ import dev.spawn.ToolCall;
 import dev.spawn.ToolResult;
 import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.ChildOptionSupport;
-import dev.spawn.spi.Errno;
 import dev.spawn.spi.SharedFd;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
@@ -41,14 +40,9 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
         Reaper reaper = Reaper.get();
         try (ChildSetup setup = ChildSetup.prepare(program, request)) {
             int[] out = start(request, setup);
-            PidfdProcess process = new PidfdProcess(out[0], out[1], kind, setup.stdin(), setup.stdout(),
+            PidfdProcess process = new PidfdProcess(reaper, out[0], out[1], kind, setup.stdin(), setup.stdout(),
                     setup.stderr());
-            int watched = reaper.watch(process);
-            if (watched < 0) {
-                process.killAndReap(reaper);
-                throw new IOException("cannot watch child " + out[0] + " of " + program
-                        + " for its exit (epoll_ctl: " + Errno.describe(-watched) + "); it was killed");
-            }
+            reaper.watchSoon(process);
             return process;
         }
     }

@@ -14,17 +14,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A child of a native backend. The {@link Reaper} collects its status from its pidfd; waits
- * are on that future, signals go through the pidfd (never the raw pid), and the pidfd is
- * closed once the child is reaped and no signal is in flight.
+ * A child of a native backend. A thread that waits for it reaps it through its pidfd; the
+ * {@link Reaper} watches the pidfd of a child nobody waits for (from {@link Reaper#watchSoon}'s
+ * delay on) or whose waiter gave up polling, and completes the exit future. Signals go through
+ * the pidfd (never the raw pid), and the pidfd is closed once the child is reaped and no signal
+ * is in flight.
  */
 final class PidfdProcess extends SpawnedProcess {
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
     /** How long a waiter polls the pidfd itself before it leaves the child to the reaper. */
     private static final int BRIEF_WAIT_MILLIS = 2;
+    private static final int UNWATCHED = 0;
+    private static final int WATCHED = 1;
+    private static final int CLOSED = 2;
 
     private final long pid;
     private final SharedFd pidfd;
@@ -35,9 +41,19 @@ final class PidfdProcess extends SpawnedProcess {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     /** Set by whichever thread reaps the child: the reaper, or a waiter that found it exited. */
     private final AtomicBoolean reaping = new AtomicBoolean();
+    /**
+     * UNWATCHED until the loop takes the pidfd (then WATCHED: the loop closes it) or a waiter
+     * reaps the child first (then CLOSED: the waiter closed it); set once, by CAS.
+     */
+    private final AtomicInteger watch = new AtomicInteger(UNWATCHED);
+    private final Reaper loop;
+    /** When the child was spawned ({@link System#nanoTime()}), for {@link Reaper#watchSoon}. */
+    final long spawnedAt = System.nanoTime();
     private ProcessHandle handle;
 
-    PidfdProcess(long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout, InputStream stderr) {
+    PidfdProcess(Reaper loop, long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout,
+            InputStream stderr) {
+        this.loop = loop;
         this.pid = pid;
         this.pidfd = new SharedFd(pidfd, LibSpawn::spawn_close);
         this.backend = backend;
@@ -77,10 +93,10 @@ final class PidfdProcess extends SpawnedProcess {
     }
 
     /**
-     * Reaps the child on the calling thread when it exits within {@code millis}, which saves a
-     * waiter the hand-off through the reaper thread (one wake-up less on its critical path). A
-     * caller that drained the child's pipes finds it exiting now; the wait is kept short because
-     * a thread in poll(2) does not see {@link Thread#interrupt()}.
+     * Reaps the child on the calling thread when it exits within {@code millis}, which spares a
+     * child that is waited for any work on the loop thread: no epoll registration, no wake-up,
+     * no hand-off. A caller that drained the child's pipes finds it exiting now; the wait is kept
+     * short because a thread in poll(2) does not see {@link Thread#interrupt()}.
      */
     private void collectIfExitedWithin(int millis) {
         int raw;
@@ -101,6 +117,21 @@ final class PidfdProcess extends SpawnedProcess {
             complete(LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG, status), status);
         } finally {
             pidfd.release();
+        }
+        if (exit.isDone() && watch.compareAndSet(UNWATCHED, CLOSED)) {
+            pidfd.close();
+        }
+    }
+
+    /** Claims the one registration of this child with the loop; false when it has one or is reaped. */
+    boolean claimWatch() {
+        return watch.compareAndSet(UNWATCHED, WATCHED);
+    }
+
+    /** Has the loop watch this child now: a waiter is about to block on the exit future. */
+    private void watchNow() {
+        if (claimWatch()) {
+            loop.watch(this);
         }
     }
 
@@ -135,31 +166,25 @@ final class PidfdProcess extends SpawnedProcess {
     }
 
     /**
-     * For a child the reaper could not watch: SIGKILL, release its streams, and reap it from a
-     * timer on the loop (without epoll for its pidfd), never blocking the caller on a child that
-     * takes long to die (uninterruptible sleep in a hung NFS read).
+     * On the loop thread, for a child whose pidfd epoll refused: reaps it if it exited, else
+     * returns false to be asked again. The loop closes the pidfd either way once this is true.
      */
-    void killAndReap(Reaper loop) {
-        destroyForcibly();
-        if (reaping.compareAndSet(false, true)) {
-            loop.retryUntilDone(this::reapKilled);
+    boolean reapIfExited() {
+        if (!reaping.compareAndSet(false, true)) {
+            return true;
         }
-    }
-
-    /** On the loop thread: reaps the killed child if it is gone; false while it is still dying. */
-    private boolean reapKilled() {
         int[] status = new int[2];
         int result = LibSpawn.spawn_wait(pidfd.acquire(), LibSpawn.WAIT_NOHANG, status);
         pidfd.release();
         if (result == 0) {
+            reaping.set(false);
             return false;
         }
         complete(result, status);
-        pidfd.close();
         return true;
     }
 
-    /** Called by the reaper after {@link #collect()} succeeded and the pidfd left its epoll set. */
+    /** Called by the loop once the child is reaped and the pidfd left its epoll set. */
     void closePidfd() {
         pidfd.close();
     }
@@ -196,6 +221,9 @@ final class PidfdProcess extends SpawnedProcess {
     public int waitFor() throws InterruptedException {
         if (!exit.isDone()) {
             collectIfExitedWithin(BRIEF_WAIT_MILLIS);
+            if (!exit.isDone()) {
+                watchNow();
+            }
         }
         try {
             return exit.get();
@@ -217,6 +245,7 @@ final class PidfdProcess extends SpawnedProcess {
         if (left <= 0) {
             return false;
         }
+        watchNow();
         try {
             exit.get(left, TimeUnit.NANOSECONDS);
             return true;
@@ -229,6 +258,9 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public int exitValue() {
+        if (!exit.isDone()) {
+            collectIfExitedWithin(0);
+        }
         Integer code = exit.getNow(null);
         if (code == null) {
             throw new IllegalThreadStateException("process " + pid + " has not exited");
@@ -238,6 +270,9 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public boolean isAlive() {
+        if (!exit.isDone()) {
+            collectIfExitedWithin(0);
+        }
         return !exit.isDone();
     }
 
@@ -322,6 +357,7 @@ final class PidfdProcess extends SpawnedProcess {
      */
     @Override
     public CompletableFuture<Process> onExit() {
+        watchNow();
         return exit.thenApplyAsync(code -> this);
     }
 

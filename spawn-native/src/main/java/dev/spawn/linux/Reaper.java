@@ -1,10 +1,12 @@
 package dev.spawn.linux;
 
+import dev.spawn.spi.Errno;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -13,8 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one event-loop thread of spawn-native ({@code spawn-reaper}). It waits with epoll on
  * <ul>
- * <li>the pidfd of every {@link PidfdProcess}, completing its exit future (every child is
- *     reaped, waited for or not, so no zombie is left behind);
+ * <li>the pidfd of a {@link PidfdProcess} that nobody waits for, completing its exit future
+ *     (every child is reaped, waited for or not, so no zombie is left behind). A waiter reaps
+ *     its child itself, so the loop takes a child's pidfd only {@link #WATCH_DELAY_NANOS} after
+ *     the spawn, or when a waiter is about to block: a short-lived child that is waited for
+ *     costs the loop no epoll registration and no wake-up;
  * <li>the fds of every {@link ToolRun}: its pidfd, its non-blocking pipe ends and, for stdin
  *     bytes, the write end ({@link Handler}s);
  * <li>an eventfd that other threads signal after queueing a task ({@link #execute});
@@ -29,6 +34,12 @@ final class Reaper implements Runnable {
     private static final int BATCH = 64;
     private static final long WAKE_TOKEN = 0;
     private static final long RETRY_NANOS = 10_000_000;
+    /**
+     * How long a child may run before the loop watches it unasked. Long enough that a tool call
+     * whose caller reads its output and waits is reaped by the caller (most take 1-50 ms), short
+     * enough that a child nobody waits for stays a zombie only briefly.
+     */
+    static final long WATCH_DELAY_NANOS = 50_000_000;
     private static volatile Reaper instance;
 
     /** Called on the loop thread when its fd is ready (readable, writable, hung up or in error). */
@@ -72,6 +83,9 @@ final class Reaper implements Runnable {
     private final AtomicLong tokens = new AtomicLong();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Children not yet watched, in spawn order; {@link #sweep} runs while it is not empty. */
+    private final Queue<PidfdProcess> unwatched = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private long timerOrder;
     private volatile Thread thread;
 
@@ -107,22 +121,67 @@ final class Reaper implements Runnable {
     }
 
     /**
-     * Watches {@code child}; level-triggered, so a child that already exited is seen at once.
-     *
-     * @return 0, or -errno when epoll_ctl failed (ENOMEM, ENOSPC): then nobody watches the child
+     * Watches {@code child} from {@link #WATCH_DELAY_NANOS} (at most 1.5 times that) after its
+     * spawn unless it was reaped by then. One timer serves all such children.
      */
-    int watch(PidfdProcess child) {
+    void watchSoon(PidfdProcess child) {
+        unwatched.add(child);
+        if (sweeping.compareAndSet(false, true)) {
+            execute(this::sweep);
+        }
+    }
+
+    /** On the loop: watches the children that reached the delay, then waits for the next one's. */
+    private void sweep() {
+        long now = System.nanoTime();
+        PidfdProcess head;
+        while ((head = unwatched.peek()) != null && now - head.spawnedAt >= WATCH_DELAY_NANOS) {
+            unwatched.poll();
+            if (head.claimWatch()) {
+                watch(head);
+            }
+        }
+        if (head == null) {
+            sweeping.set(false);
+            // a child queued after the last peek saw the flag still set: sweep for it
+            if (unwatched.isEmpty() || !sweeping.compareAndSet(false, true)) {
+                return;
+            }
+            head = unwatched.peek();
+        }
+        // at most one sweep per half delay: a child then waits 1 to 1.5 delays, and a stream of
+        // spawns costs the loop a few wake-ups a second, not one per child
+        long due = head.spawnedAt + WATCH_DELAY_NANOS;
+        long earliest = now + WATCH_DELAY_NANOS / 2;
+        schedule(due - earliest > 0 ? due : earliest, this::sweep);
+    }
+
+    /**
+     * Watches {@code child}, whose registration the caller claimed; level-triggered, so a child
+     * that already exited is seen at once. When epoll refuses the pidfd (ENOMEM, ENOSPC at
+     * {@code fs.epoll.max_user_watches}) the child is reaped by polling it every 10 ms instead.
+     */
+    void watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
         watched.put(token, child);
+        int result;
         int fd = child.pidfdForReaper();
         try {
-            int result = LibSpawn.spawn_epoll_add(epoll, fd, token);
-            if (result < 0) {
-                watched.remove(token);
-            }
-            return Math.min(result, 0);
+            result = LibSpawn.spawn_epoll_add(epoll, fd, token);
         } finally {
             child.releasePidfd();
+        }
+        if (result < 0) {
+            watched.remove(token);
+            LOG.warn("cannot watch the pidfd of child {} (epoll_ctl: {}); reaping it by polling every 10 ms",
+                    child.pid(), Errno.describe(-result));
+            retryUntilDone(() -> {
+                if (!child.reapIfExited()) {
+                    return false;
+                }
+                child.closePidfd();
+                return true;
+            });
         }
     }
 
@@ -185,11 +244,6 @@ final class Reaper implements Runnable {
 
     boolean inLoop() {
         return Thread.currentThread() == thread;
-    }
-
-    /** How many children and fds are being watched now. */
-    int watching() {
-        return watched.size();
     }
 
     @Override
