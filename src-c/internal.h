@@ -58,7 +58,8 @@ struct child {
 	int32_t opts;     /* SPAWN_OPT_* */
 	int32_t pgid;     /* for SPAWN_OPT_SETPGID */
 	int32_t pdeathsig;
-	int32_t caller;   /* the caller's pid (tgid), read before the clone */
+	int32_t caller;   /* the caller's pid (tgid), read before the clone
+			     (only with SPAWN_OPT_PDEATHSIG) */
 	int held;         /* the exec fd's current number in the child */
 	bool held_hidden; /* the caller's view of that number is "closed" */
 	volatile int32_t fail_index;

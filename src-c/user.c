@@ -250,7 +250,9 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 		.opts = opts ? opts[0] : 0,
 		.pgid = opts ? opts[1] : 0,
 		.pdeathsig = opts ? opts[2] : 0,
-		.caller = (int32_t)getpid(),
+		/* only the parent-death check reads it: one getpid less a spawn */
+		.caller = opts && (opts[0] & SPAWN_OPT_PDEATHSIG) ?
+			(int32_t)getpid() : 0,
 	};
 	pid = clone_child(&c, &pidfd);
 	free(vec);
