@@ -54,8 +54,31 @@ final class PipeInputStream extends InputStream {
         reading = true;
         try {
             ensureOpen();
-            if (position == limit && !fill()) {
-                return -1;
+            if (position == limit) {
+                if (eof || leftover != null) {
+                    eof = true;
+                    return -1;
+                }
+                // as BufferedInputStream: a read as large as the buffer bypasses it, so draining a
+                // child's output copies each byte once, and a child that writes nothing costs no
+                // buffer at all
+                if (length >= BUFFER) {
+                    int count = readPipe(Math.min(length, NativeBuffers.SIZE));
+                    if (count > 0) {
+                        NativeBuffers.local().read(0, bytes, offset, count);
+                    }
+                    return count;
+                }
+                int count = readPipe(BUFFER);
+                if (count < 0) {
+                    return -1;
+                }
+                if (buffer == null) {
+                    buffer = new byte[BUFFER];
+                }
+                NativeBuffers.local().read(0, buffer, 0, count);
+                position = 0;
+                limit = count;
             }
             int count = Math.min(length, limit - position);
             System.arraycopy(leftover != null ? leftover : buffer, position, bytes, offset, count);
@@ -88,38 +111,27 @@ final class PipeInputStream extends InputStream {
         }
     }
 
-    private boolean fill() throws IOException {
-        if (eof) {
-            return false;
-        }
-        if (leftover != null) {
-            eof = true;
-            return false;
-        }
-        if (buffer == null) {
-            buffer = new byte[BUFFER];
-        }
-        Memory local = NativeBuffers.local();
+    /**
+     * Reads up to {@code max} bytes (at most {@link NativeBuffers#SIZE}) into this thread's native
+     * buffer; -1 at end of file, where the fd is released.
+     */
+    private int readPipe(int max) throws IOException {
         int raw = acquire();
         long count;
         try {
-            count = LibSpawn.spawn_read(raw, local, BUFFER);
+            count = LibSpawn.spawn_read(raw, NativeBuffers.local(), max);
         } finally {
             fd.release();
-        }
-        if (count > 0) {
-            local.read(0, buffer, 0, (int) count);
         }
         if (count < 0) {
             throw new IOException("read from child pipe failed: " + Errno.describe((int) -count));
         }
-        position = 0;
-        limit = (int) count;
         if (count == 0) {
             eof = true;
             cleanable.clean();
+            return -1;
         }
-        return !eof;
+        return (int) count;
     }
 
     private void ensureOpen() throws IOException {

@@ -116,6 +116,31 @@ class StreamLifecycleTest {
         assertEquals(-1, out.read());
     }
 
+    /** Reads of the buffer's size and more bypass it; mixed with small ones, no byte moves or repeats. */
+    @Test
+    void smallAndBufferSizedReadsInterleaveInOrder() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 100_000; i++) {
+            text.append(i).append(' ');
+        }
+        SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "echo", text.toString()).build());
+        InputStream out = child.getInputStream();
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        int[] sizes = {3, 16_384, 10, 8_192, 1, 20_000, 7};
+        for (int i = 0;; i++) {
+            byte[] chunk = new byte[sizes[i % sizes.length]];
+            int count = out.read(chunk, 0, chunk.length);
+            if (count < 0) {
+                break;
+            }
+            assertTrue(count > 0 && count <= chunk.length, "read returned " + count + " for " + chunk.length);
+            got.write(chunk, 0, count);
+        }
+        assertEquals(0, child.waitFor());
+        assertEquals(text + "\n", got.toString(StandardCharsets.UTF_8));
+        assertEquals(-1, out.read(new byte[8_192]));
+    }
+
     private static long pipes() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
