@@ -79,7 +79,7 @@ final class ChildSetup implements AutoCloseable {
     }
 
     private void build() throws IOException {
-        if (request.actions().stream().noneMatch(a -> a.type() == SpawnAction.Type.SIGMASK)) {
+        if (!setsSignalMask(request.actions())) {
             add(SpawnAction.sigmaskBits(0), null);
         }
         if (request.resetSignals()) {
@@ -103,6 +103,15 @@ final class ChildSetup implements AutoCloseable {
                     + SpawnRequest.MAX_ACTIONS);
         }
         encode();
+    }
+
+    private static boolean setsSignalMask(List<SpawnAction> actions) {
+        for (SpawnAction action : actions) {
+            if (action.type() == SpawnAction.Type.SIGMASK) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void add(SpawnAction action, String subject) {

@@ -11,7 +11,6 @@ import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.SharedFd;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -60,10 +59,11 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
 
     /** The native call, on a parent thread when the child gets a parent-death signal; returns {pid, pidfd, ...}. */
     private int[] start(SpawnRequest request, ChildSetup setup) throws IOException {
-        Set<ChildOption> missing = request.childOptions();
-        missing.stream().filter(o -> !supportedChildOptions().contains(o)).findFirst().ifPresent(o -> {
-            throw new UnsupportedOperationException("the " + kind + " backend cannot apply " + o);
-        });
+        for (ChildOption option : request.childOptions()) {
+            if (!supportedChildOptions().contains(option)) {
+                throw new UnsupportedOperationException("the " + kind + " backend cannot apply " + option);
+            }
+        }
         EncodedCommand command = EncodedCommand.of(request);
         int held = fd.acquire();
         try {
