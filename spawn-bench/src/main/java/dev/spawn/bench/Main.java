@@ -3,10 +3,11 @@ package dev.spawn.bench;
 import dev.spawn.bench.agent.AgentToolsCommand;
 import dev.spawn.bench.agent.Preset;
 import dev.spawn.bench.agent.RunnerOptions;
+import dev.spawn.bench.cpu.ParentCpuCommand;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code java -jar spawn-bench.jar [agent-tools | agent-tools-light | jmh ... | --help]}. */
+/** {@code java -jar spawn-bench.jar [agent-tools | agent-tools-light | parent-cpu | jmh ... | --help]}. */
 public final class Main {
     private Main() {
     }
@@ -28,6 +29,9 @@ public final class Main {
             case "jmh":
                 org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 return;
+            case "parent-cpu":
+                System.exit(new ParentCpuCommand(System.out).run(rest));
+                return;
             default:
                 Preset preset = Preset.ofCommand(command);
                 if (preset == null) {
@@ -46,6 +50,9 @@ public final class Main {
                 "  agent-tools        (default) the RFC's agent tool-call mix: rg, grep, sed, awk, cat, head, tail,",
                 "                     find, stat, ls, git status, git diff, python3 -c, node -e, sh -c, bash -c",
                 "  agent-tools-light  the same without python and node",
+                "  parent-cpu         CPU of the starting JVM's own threads per start, one child at a time,",
+                "                     SpawnProcessBuilder and ProcessBuilder (start, drain stdout and stderr, waitFor):",
+                ParentCpuCommand.usage().replaceAll("(?m)^", "                   "),
                 "  jmh [JMH ARGS]     the JMH benchmarks, e.g.",
                 "                     jmh -f 1 -wi 2 -i 3 -p backend=processbuilder,userspace SpawnT16Benchmark",
                 "                     (-lp lists parameters; -rf json -rff FILE writes JSON results)",
