@@ -31,6 +31,8 @@ final class PipeInputStream extends InputStream {
     private int limit;
     private boolean eof;
     private volatile boolean closed;
+    /** The child exited while another thread held {@link #lock}: that thread catches up at unlock. */
+    private volatile boolean exitedWhileLocked;
 
     PipeInputStream(int fd) {
         this.fd = new SharedFd(fd, LibSpawn::spawn_close);
@@ -86,7 +88,7 @@ final class PipeInputStream extends InputStream {
             return count;
         } finally {
             reading = false;
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -107,7 +109,19 @@ final class PipeInputStream extends InputStream {
                 fd.release();
             }
         } finally {
-            lock.unlock();
+            unlock();
+        }
+    }
+
+    /**
+     * Unlocks, then does what {@link #childExited()} skipped meanwhile: as the JDK's stream,
+     * whose exit handler waits for a read in progress and then keeps the pipe's rest, so a
+     * grandchild that holds the pipe open cannot leave the next read blocked past the exit.
+     */
+    private void unlock() {
+        lock.unlock();
+        if (exitedWhileLocked) {
+            childExited();
         }
     }
 
@@ -134,6 +148,11 @@ final class PipeInputStream extends InputStream {
         return (int) count;
     }
 
+    /** Whether a reader holds the stream now (for tests that need a read in progress). */
+    boolean isBeingRead() {
+        return reading;
+    }
+
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new IOException("Stream closed");
@@ -150,12 +169,18 @@ final class PipeInputStream extends InputStream {
 
     /**
      * After the child exited: keeps what is in the pipe now and releases the fd, as
-     * ProcessBuilder does. Skipped when a reader is busy; that reader releases it at EOF.
+     * ProcessBuilder does. Never waits: when another thread holds the lock (a read, a hand-over),
+     * that thread does it when it unlocks.
      */
     void childExited() {
-        if (!lock.tryLock()) {
-            return;
+        while (!lock.tryLock()) {
+            exitedWhileLocked = true;
+            if (lock.isLocked()) {
+                // the holder reads the flag after its unlock, which is after this check
+                return;
+            }
         }
+        exitedWhileLocked = false;
         try {
             if (eof || fd.isClosed() || leftover != null) {
                 return;
@@ -218,7 +243,7 @@ final class PipeInputStream extends InputStream {
      *     closed or read to its end, or another thread is reading it
      */
     Handover handOver() throws IOException {
-        // The reaper's childExited() holds the lock only for a non-blocking drain: wait it out
+        // childExited() holds the lock only for a non-blocking drain: wait it out
         // (it may leave the upstream's bytes in memory for a replay). A reader may hold it for
         // as long as the upstream stays silent: refuse.
         while (!lock.tryLock()) {
@@ -240,7 +265,7 @@ final class PipeInputStream extends InputStream {
             }
             return new Handover(fd.acquire(), false);
         } catch (IOException | RuntimeException e) {
-            lock.unlock();
+            unlock();
             throw e;
         }
     }
@@ -266,16 +291,16 @@ final class PipeInputStream extends InputStream {
                 limit = 0;
                 cleanable.clean();
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
 
-        /** No child got it: the stream is as it was. */
+        /** No child got it: the stream is as it was (and as its child's exit, if that came meanwhile, left it). */
         void abort() {
             try {
                 releaseFd();
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
 

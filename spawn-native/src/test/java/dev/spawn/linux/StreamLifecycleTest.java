@@ -141,6 +141,80 @@ class StreamLifecycleTest {
         assertEquals(-1, out.read(new byte[8_192]));
     }
 
+    /**
+     * The child's exit while a hand-over holds the stream (a downstream spawn in progress) is
+     * caught up when that spawn fails: the pipe's rest is kept and its fd released, so a
+     * grandchild holding the write end cannot block the next read.
+     */
+    @Test
+    void anExitDuringAnAbortedHandOverKeepsTheRestAndReleasesThePipe() throws Exception {
+        int[] fds = openPipeWith("left\n");
+        try {
+            PipeInputStream in = new PipeInputStream(fds[0]);
+            PipeInputStream.Handover handover = in.handOver();
+            // on another thread, as the reaper or a waiter reaps: the lock is reentrant
+            CompletableFuture.runAsync(in::childExited).get(5, TimeUnit.SECONDS);
+            handover.abort();
+            assertEquals("left\n", readAllWithin(in));
+        } finally {
+            LibSpawn.spawn_close(fds[1]);
+        }
+    }
+
+    /** The same for a read in progress at the exit, as the JDK's stream: the next read ends. */
+    @Test
+    void anExitDuringAReadIsCaughtUpWhenTheReadReturns() throws Exception {
+        int[] fds = openPipeWith("");
+        try {
+            PipeInputStream in = new PipeInputStream(fds[0]);
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return in.read();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!in.isBeingRead() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(in.isBeingRead(), "the reader never blocked in read");
+            in.childExited();
+            write(fds[1], "xyz");
+            assertEquals('x', first.get(5, TimeUnit.SECONDS));
+            assertEquals("yz", readAllWithin(in));
+        } finally {
+            LibSpawn.spawn_close(fds[1]);
+        }
+    }
+
+    private static int[] openPipeWith(String text) {
+        int[] fds = new int[2];
+        assertEquals(0, LibSpawn.spawn_pipe2(fds, 0));
+        write(fds[1], text);
+        return fds;
+    }
+
+    private static void write(int fd, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0) {
+            com.sun.jna.Memory memory = new com.sun.jna.Memory(bytes.length);
+            memory.write(0, bytes, 0, bytes.length);
+            assertEquals(bytes.length, LibSpawn.spawn_write(fd, memory, bytes.length));
+        }
+    }
+
+    /** The rest of {@code in} up to its end, failing instead of hanging on a pipe that never ends. */
+    private static String readAllWithin(InputStream in) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(5, TimeUnit.SECONDS);
+    }
+
     private static long pipes() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
