@@ -60,6 +60,12 @@ final class PidfdProcess extends SpawnedProcess {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        if (stdout instanceof PipeInputStream) {
+            ((PipeInputStream) stdout).exitCheck(this::reapIfExitedNow);
+        }
+        if (stderr instanceof PipeInputStream) {
+            ((PipeInputStream) stderr).exitCheck(this::reapIfExitedNow);
+        }
     }
 
     /**
@@ -120,6 +126,13 @@ final class PidfdProcess extends SpawnedProcess {
         }
         if (exit.isDone() && watch.compareAndSet(UNWATCHED, CLOSED)) {
             pidfd.close();
+        }
+    }
+
+    /** Reaps the child if it has exited, without waiting. */
+    private void reapIfExitedNow() {
+        if (!exit.isDone()) {
+            collectIfExitedWithin(0);
         }
     }
 
@@ -258,9 +271,7 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public int exitValue() {
-        if (!exit.isDone()) {
-            collectIfExitedWithin(0);
-        }
+        reapIfExitedNow();
         Integer code = exit.getNow(null);
         if (code == null) {
             throw new IllegalThreadStateException("process " + pid + " has not exited");
@@ -270,9 +281,7 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public boolean isAlive() {
-        if (!exit.isDone()) {
-            collectIfExitedWithin(0);
-        }
+        reapIfExitedNow();
         return !exit.isDone();
     }
 

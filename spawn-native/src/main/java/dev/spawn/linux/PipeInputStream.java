@@ -33,10 +33,22 @@ final class PipeInputStream extends InputStream {
     private volatile boolean closed;
     /** The child exited while another thread held {@link #lock}: that thread catches up at unlock. */
     private volatile boolean exitedWhileLocked;
+    /** Reaps the child if it exited, which runs {@link #childExited()}; set by its process. */
+    private volatile Runnable exitCheck = () -> { };
 
     PipeInputStream(int fd) {
         this.fd = new SharedFd(fd, LibSpawn::spawn_close);
         this.cleanable = Cleaners.CLEANER.register(this, this.fd::close);
+    }
+
+    /**
+     * Sets what a read runs before it goes to the pipe: a child nobody reaped yet may have
+     * exited, and reaping it now keeps the pipe's rest, so a grandchild holding the pipe open
+     * cannot block a read that starts after the exit (as ProcessBuilder's reaper, which reaps at
+     * once, ensures).
+     */
+    void exitCheck(Runnable check) {
+        exitCheck = check;
     }
 
     @Override
@@ -56,6 +68,9 @@ final class PipeInputStream extends InputStream {
         reading = true;
         try {
             ensureOpen();
+            if (position == limit && !eof && leftover == null) {
+                exitCheck.run();
+            }
             if (position == limit) {
                 if (eof || leftover != null) {
                     eof = true;
@@ -120,7 +135,8 @@ final class PipeInputStream extends InputStream {
      */
     private void unlock() {
         lock.unlock();
-        if (exitedWhileLocked) {
+        // an outer hold (none today) must not have the pipe drained under it
+        if (exitedWhileLocked && !lock.isHeldByCurrentThread()) {
             childExited();
         }
     }

@@ -188,6 +188,39 @@ class StreamLifecycleTest {
         }
     }
 
+    /**
+     * A read that starts after the child exited, before anyone reaped it, ends there even though
+     * a grandchild holds the pipe open, as with ProcessBuilder, whose reaper reaps at once.
+     */
+    @Test
+    void aReadAfterAnUnreapedExitEndsThoughAGrandchildHoldsThePipe() throws Exception {
+        try (SpawnTemplate sh = Spawner.using(Backend.USERSPACE).template(Path.of("/bin/sh"))) {
+            SpawnedProcess child = sh.spawn(SpawnRequest.builder("sh", "-c", "sleep 30 & echo $!").build());
+            awaitZombie(child.pid());
+            String out = readAllWithin(child.getInputStream());
+            long grandchild = Long.parseLong(out.trim());
+            try {
+                assertTrue(ProcessHandle.of(grandchild).isPresent(), "the grandchild holding the pipe is gone");
+                assertEquals(0, child.waitFor());
+            } finally {
+                ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Waits until {@code pid} is a zombie, without reaping it (isAlive() would). */
+    private static void awaitZombie(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "child " + pid + " did not exit: " + stat);
+            Thread.sleep(1);
+        }
+    }
+
     private static int[] openPipeWith(String text) {
         int[] fds = new int[2];
         assertEquals(0, LibSpawn.spawn_pipe2(fds, 0));
