@@ -86,6 +86,7 @@ final class Reaper implements Runnable {
     /** Children not yet watched, in spawn order; {@link #sweep} runs while it is not empty. */
     private final Queue<PidfdProcess> unwatched = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicBoolean warnedRefusal = new AtomicBoolean();
     private long timerOrder;
     private volatile Thread thread;
 
@@ -134,13 +135,22 @@ final class Reaper implements Runnable {
     /** On the loop: watches the children that reached the delay, then waits for the next one's. */
     private void sweep() {
         long now = System.nanoTime();
-        PidfdProcess head;
-        while ((head = unwatched.peek()) != null && now - head.spawnedAt >= WATCH_DELAY_NANOS) {
-            unwatched.poll();
-            if (head.claimWatch()) {
-                watch(head);
+        try {
+            PidfdProcess head;
+            while ((head = unwatched.peek()) != null && now - head.spawnedAt >= WATCH_DELAY_NANOS) {
+                unwatched.poll();
+                if (head.claimWatch()) {
+                    watch(head);
+                }
             }
+        } finally {
+            // whatever one child's watch threw, the children after it still get their sweep
+            sweepAgain(now);
         }
+    }
+
+    private void sweepAgain(long now) {
+        PidfdProcess head = unwatched.peek();
         if (head == null) {
             sweeping.set(false);
             // a child queued after the last peek saw the flag still set: sweep for it
@@ -173,8 +183,10 @@ final class Reaper implements Runnable {
         }
         if (result < 0) {
             watched.remove(token);
-            LOG.warn("cannot watch the pidfd of child {} (epoll_ctl: {}); reaping it by polling every 10 ms",
-                    child.pid(), Errno.describe(-result));
+            if (warnedRefusal.compareAndSet(false, true)) {
+                LOG.warn("cannot watch the pidfd of child {} (epoll_ctl: {}); reaping it and any other such child by"
+                        + " polling every 10 ms (logged once)", child.pid(), Errno.describe(-result));
+            }
             retryUntilDone(() -> {
                 if (!child.reapIfExited()) {
                     return false;
