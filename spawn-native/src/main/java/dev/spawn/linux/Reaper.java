@@ -87,6 +87,9 @@ final class Reaper implements Runnable {
     private final Queue<PidfdProcess> unwatched = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final AtomicBoolean warnedRefusal = new AtomicBoolean();
+    /** Children whose pidfd epoll refused, reaped by {@link #pollRefused} while it is not empty. */
+    private final Queue<PidfdProcess> polled = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean polling = new AtomicBoolean();
     private long timerOrder;
     private volatile Thread thread;
 
@@ -169,7 +172,8 @@ final class Reaper implements Runnable {
     /**
      * Watches {@code child}, whose registration the caller claimed; level-triggered, so a child
      * that already exited is seen at once. When epoll refuses the pidfd (ENOMEM, ENOSPC at
-     * {@code fs.epoll.max_user_watches}) the child is reaped by polling it every 10 ms instead.
+     * {@code fs.epoll.max_user_watches}) the child is reaped by polling instead: one 10 ms timer
+     * for all such children, which may be many once the limit is reached.
      */
     void watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
@@ -187,14 +191,28 @@ final class Reaper implements Runnable {
                 LOG.warn("cannot watch the pidfd of child {} (epoll_ctl: {}); reaping it and any other such child by"
                         + " polling every 10 ms (logged once)", child.pid(), Errno.describe(-result));
             }
-            retryUntilDone(() -> {
-                if (!child.reapIfExited()) {
-                    return false;
-                }
-                child.closePidfd();
-                return true;
-            });
+            polled.add(child);
+            if (polling.compareAndSet(false, true)) {
+                retryUntilDone(this::pollRefused);
+            }
         }
+    }
+
+    /** On the loop: reaps the refused children that exited; true once none is left to poll. */
+    private boolean pollRefused() {
+        polled.removeIf(child -> {
+            if (!child.reapIfExited()) {
+                return false;
+            }
+            child.closePidfd();
+            return true;
+        });
+        if (!polled.isEmpty()) {
+            return false;
+        }
+        polling.set(false);
+        // a child refused after the check above saw the flag still set: poll on for it
+        return polled.isEmpty() || !polling.compareAndSet(false, true);
     }
 
     /**

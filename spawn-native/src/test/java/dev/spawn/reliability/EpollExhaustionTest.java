@@ -72,9 +72,14 @@ class EpollExhaustionTest {
                 assertEquals(0, awaited.onExit().get(20, TimeUnit.SECONDS).exitValue());
                 assertEquals(new Probes.Result(0, "awaited\n", ""), Probes.finish(awaited));
 
-                SpawnedProcess unwaited = probe.spawn("p", "echo", "unwaited");
+                List<SpawnedProcess> unwaited = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    unwaited.add(probe.spawn("p", "echo", "unwaited " + i));
+                }
                 awaitNoNewChildren(children);
-                assertEquals(new Probes.Result(0, "unwaited\n", ""), Probes.finish(unwaited));
+                for (int i = 0; i < unwaited.size(); i++) {
+                    assertEquals(new Probes.Result(0, "unwaited " + i + "\n", ""), Probes.finish(unwaited.get(i)));
+                }
                 return null;
             });
 
