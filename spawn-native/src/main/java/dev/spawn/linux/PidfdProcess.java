@@ -69,8 +69,9 @@ final class PidfdProcess extends SpawnedProcess {
     }
 
     /**
-     * Called by the reaper once the child's pidfd is readable. Returns true when the child is
-     * reaped or being reaped by a waiting thread, so the reaper can drop its pidfd.
+     * On the loop thread, once the child's pidfd is readable (or, for a pidfd epoll refused, at
+     * each poll): reaps the child if it exited. Returns true when the child is reaped or being
+     * reaped by a waiting thread, so the loop can drop its pidfd; false to be asked again.
      */
     boolean collect() {
         if (!reaping.compareAndSet(false, true)) {
@@ -176,25 +177,6 @@ final class PidfdProcess extends SpawnedProcess {
         if (stderr instanceof PipeInputStream) {
             ((PipeInputStream) stderr).childExited();
         }
-    }
-
-    /**
-     * On the loop thread, for a child whose pidfd epoll refused: reaps it if it exited, else
-     * returns false to be asked again. The loop closes the pidfd either way once this is true.
-     */
-    boolean reapIfExited() {
-        if (!reaping.compareAndSet(false, true)) {
-            return true;
-        }
-        int[] status = new int[2];
-        int result = LibSpawn.spawn_wait(pidfd.acquire(), LibSpawn.WAIT_NOHANG, status);
-        pidfd.release();
-        if (result == 0) {
-            reaping.set(false);
-            return false;
-        }
-        complete(result, status);
-        return true;
     }
 
     /** Called by the loop once the child is reaped and the pidfd left its epoll set. */

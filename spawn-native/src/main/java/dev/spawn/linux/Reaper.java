@@ -201,7 +201,7 @@ final class Reaper implements Runnable {
     /** On the loop: reaps the refused children that exited; true once none is left to poll. */
     private boolean pollRefused() {
         polled.removeIf(child -> {
-            if (!child.reapIfExited()) {
+            if (!child.collect()) {
                 return false;
             }
             child.closePidfd();
