@@ -354,6 +354,9 @@ final class PidfdProcess extends SpawnedProcess {
 
     @Override
     public String toString() {
+        // as isAlive(): a child nobody waits for is a zombie until the loop's sweep, and a
+        // log line should not call it alive meanwhile
+        reapIfExitedNow();
         Integer code = exit.getNow(null);
         return "SpawnedProcess[pid=" + pid + ", " + backend + (code == null ? ", alive" : ", exitValue=" + code) + "]";
     }

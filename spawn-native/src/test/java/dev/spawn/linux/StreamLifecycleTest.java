@@ -196,7 +196,7 @@ class StreamLifecycleTest {
     void aReadAfterAnUnreapedExitEndsThoughAGrandchildHoldsThePipe() throws Exception {
         try (SpawnTemplate sh = Spawner.using(Backend.USERSPACE).template(Path.of("/bin/sh"))) {
             SpawnedProcess child = sh.spawn(SpawnRequest.builder("sh", "-c", "sleep 30 & echo $!").build());
-            awaitZombie(child.pid());
+            assertTrue(TestSupport.awaitZombie(child.pid()), "the child was reaped before the read");
             String out = readAllWithin(child.getInputStream());
             long grandchild = Long.parseLong(out.trim());
             try {
@@ -205,19 +205,6 @@ class StreamLifecycleTest {
             } finally {
                 ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
             }
-        }
-    }
-
-    /** Waits until {@code pid} is a zombie, without reaping it (isAlive() would). */
-    private static void awaitZombie(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "child " + pid + " did not exit: " + stat);
-            Thread.sleep(1);
         }
     }
 

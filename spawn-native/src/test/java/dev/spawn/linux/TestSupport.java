@@ -1,6 +1,7 @@
 package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -13,10 +14,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What the native tests share: the probe child, running it, and fd bookkeeping. */
@@ -115,4 +118,26 @@ public final class TestSupport {
 
     static final Pointer SIG_IGN = new Pointer(1);
     static final int PR_SET_KEEPCAPS = 8;
+
+    /**
+     * Waits, at most 5 s, until {@code pid} is a zombie, without reaping it (isAlive() would).
+     *
+     * @return true once it is a zombie; false when it is gone, reaped by someone else first
+     */
+    public static boolean awaitZombie(long pid) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            String stat;
+            try {
+                stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            } catch (NoSuchFileException reaped) {
+                return false;
+            }
+            if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                return true;
+            }
+            assertTrue(System.nanoTime() < deadline, "child " + pid + " did not exit: " + stat);
+            Thread.sleep(1);
+        }
+    }
 }
