@@ -126,7 +126,7 @@ public final class AgentToolsCommand {
                 progress.println(name + ": C reference driver " + driver);
             }
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
-                    options.api());
+                    options.api(), options.settleJit());
 
             // the reference is the first run of the first backend asked (ProcessBuilder when asked: it is
             // moved first, and round 1 runs the list unrotated)

@@ -35,14 +35,15 @@ public final class CsvReport {
 
     public static String runs(BenchReport report) {
         StringBuilder csv = new StringBuilder("preset,round,split,workers,in_flight,backend,calls,seconds,calls_per_s,"
-                + "p50_ms,p99_ms,worker_cpu_ms_per_call,mismatches\n");
+                + "p50_ms,p99_ms,worker_cpu_ms_per_call,worker_jit_s,mismatches\n");
         for (BenchReport.Row row : report.rows()) {
             RunResult result = row.result();
-            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%s,%d,%.4f,%.2f,%.3f,%.3f,%.4f,%d%n",
+            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%s,%d,%.4f,%.2f,%.3f,%.3f,%.4f,%s,%d%n",
                     report.options().preset().command(), result.round() + 1, result.split(), result.split().workers(),
                     result.split().inFlight(), result.backend().label(), result.calls(), result.seconds(),
                     result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
-                    result.workerCpuMillisPerCall(), row.mismatches().size()));
+                    result.workerCpuMillisPerCall(), Double.isNaN(result.workerJitSeconds()) ? ""
+                            : String.format(Locale.ROOT, "%.3f", result.workerJitSeconds()), row.mismatches().size()));
         }
         return csv.toString();
     }

@@ -23,6 +23,7 @@ public final class JsonReport {
                 .append(",\n");
         json.append("  \"seed\": ").append(options.seed()).append(",\n");
         json.append("  \"warmupCallsPerWorker\": ").append(options.warmupCalls()).append(",\n");
+        json.append("  \"warmupUntilJitSettles\": ").append(options.settleJit()).append(",\n");
         json.append("  \"host\": {\"jdk\": ").append(string(report.host().jdk())).append(", \"cpu\": ")
                 .append(string(report.host().cpu())).append(", \"cores\": ").append(report.host().cores())
                 .append(", \"kernel\": ").append(string(report.host().kernel())).append(", \"date\": ")
@@ -58,13 +59,16 @@ public final class JsonReport {
         RunResult result = row.result();
         return String.format(Locale.ROOT, "    {\"round\": %d, \"split\": %s, \"workers\": %d, \"inFlight\": %d, "
                 + "\"backend\": %s, \"calls\": %d, \"seconds\": %.4f, \"callsPerSecond\": %.2f, "
-                + "\"p50Ms\": %.3f, \"p99Ms\": %.3f, \"workerCpuMsPerCall\": %s, \"mismatches\": %s, "
+                + "\"p50Ms\": %.3f, \"p99Ms\": %.3f, \"workerCpuMsPerCall\": %s, \"workerJitSeconds\": %s, "
+                + "\"mismatches\": %s, "
                 + "\"workerStats\": %s}",
                 result.round() + 1, string(result.split().toString()), result.split().workers(),
                 result.split().inFlight(), string(result.backend().label()), result.calls(), result.seconds(),
                 result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
                 Double.isNaN(result.workerCpuMillisPerCall()) ? "null"
                         : String.format(Locale.ROOT, "%.4f", result.workerCpuMillisPerCall()),
+                Double.isNaN(result.workerJitSeconds()) ? "null"
+                        : String.format(Locale.ROOT, "%.3f", result.workerJitSeconds()),
                 strings(row.mismatches().stream().map(Verifier.Mismatch::toString).toList()),
                 strings(result.workerStats()));
     }

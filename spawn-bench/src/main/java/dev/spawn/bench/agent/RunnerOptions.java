@@ -9,7 +9,7 @@ import java.util.Map;
 /** The agent-tools runner's command line. */
 public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<Engine> backends, Path out,
         long seed, int warmupCalls, Map<String, Path> toolOverrides, List<String> jvmArgs, boolean keepWorkspace,
-        int repeat, Path cDriver, boolean keepShims, String api) {
+        int repeat, Path cDriver, boolean keepShims, String api, boolean settleJit) {
 
     public static final Path DEFAULT_OUT = Path.of("spawn-bench", "target", "agent-tools");
     public static final long DEFAULT_SEED = 20240501L;
@@ -28,6 +28,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
                 "  --warmup N           warm-up calls per worker before the timed part (default 32)",
+                "  --settle-jit         then more warm-up calls, in batches of 1024, until a batch leaves the worker",
+                "                       JVM's JIT compiling for under 2% of its time (at most 30 batches): the",
+                "                       steady state of a long-lived JVM (the C driver has no JIT and skips this)",
                 "  --tool NAME=PATH     use PATH for command NAME instead of the PATH lookup",
                 "                       (e.g. --tool python3=/usr/bin/python3)",
                 "  --keep-shims         run a #! shim found first on PATH (pyenv's python3) even when a binary",
@@ -62,6 +65,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
         Map<String, Path> tools = new LinkedHashMap<>();
         List<String> jvmArgs = new ArrayList<>();
         boolean keep = false;
+        boolean settleJit = false;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             String value = null;
@@ -76,6 +80,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
             }
             if (option.equals("--keep-shims")) {
                 keepShims = true;
+                continue;
+            }
+            if (option.equals("--settle-jit")) {
+                settleJit = true;
                 continue;
             }
             if (value == null) {
@@ -133,7 +141,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
             }
         }
         return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
-                cDriver, keepShims, api);
+                cDriver, keepShims, api, settleJit);
     }
 
     /** Parses {@code processbuilder,userspace,c}; ProcessBuilder, the reference, is moved first. */

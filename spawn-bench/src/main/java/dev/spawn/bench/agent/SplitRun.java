@@ -21,12 +21,17 @@ final class SplitRun {
     private final List<String> jvmArgs;
     private final Path cDriver;
     private final String api;
+    private final boolean settleJit;
 
-    /** {@code cDriver} may be null when no C backend runs; {@code api} is {@code spawn} or {@code toolcall}. */
+    /**
+     * {@code cDriver} may be null when no C backend runs; {@code api} is {@code spawn} or {@code toolcall};
+     * {@code settleJit} has JVM workers warm up until their JIT is nearly idle.
+     */
     SplitRun(Path callsFile, Path warmupFile, Path workspace, Path logDir, List<String> jvmArgs, Path cDriver,
-            String api) {
+            String api, boolean settleJit) {
         this.cDriver = cDriver;
         this.api = api;
+        this.settleJit = settleJit;
         this.callsFile = callsFile;
         this.warmupFile = warmupFile;
         this.workspace = workspace;
@@ -55,12 +60,14 @@ final class SplitRun {
             List<CallOutcome> outcomes = new ArrayList<>();
             List<String> stats = new ArrayList<>();
             long cpu = 0;
+            long jit = 0;
             for (WorkerProcess worker : workers) {
                 outcomes.addAll(worker.awaitEnd(RUN_SECONDS));
                 stats.add(worker.stats());
                 cpu = cpu < 0 || worker.cpuNanos() < 0 ? -1 : cpu + worker.cpuNanos();
+                jit = jit < 0 || worker.jitNanos() < 0 ? -1 : jit + worker.jitNanos();
             }
-            return new RunResult(backend, split, round, end - start, outcomes, stats, cpu);
+            return new RunResult(backend, split, round, end - start, outcomes, stats, cpu, jit);
         } finally {
             for (WorkerProcess worker : workers) {
                 worker.kill();
@@ -87,6 +94,9 @@ final class SplitRun {
             // ProcessBuilder has no event loop: it always runs spawn + streams + waitFor
             if (backend != Engine.PROCESS_BUILDER) {
                 command.addAll(List.of("--api", api));
+            }
+            if (settleJit) {
+                command.addAll(List.of("--settle-jit", "yes"));
             }
         }
         command.addAll(List.of("--calls", callsFile.toString(), "--warmup", warmupFile.toString(),

@@ -14,7 +14,8 @@ public final class TextReport {
                 .append(options.calls()).append(" calls per backend and split, ").append(options.repeat())
                 .append(options.repeat() == 1 ? " round" : " rounds (backend order rotated each round)")
                 .append(", seed ").append(options.seed()).append(", warm-up ").append(options.warmupCalls())
-                .append(" calls per worker, api ").append(options.api()).append('\n');
+                .append(options.settleJit() ? " calls per worker and on until the JIT settles" : " calls per worker")
+                .append(", api ").append(options.api()).append('\n');
         text.append(report.host().describe()).append('\n');
         text.append("Tools:\n");
         for (ResolvedTool tool : report.tools()) {
@@ -152,14 +153,16 @@ public final class TextReport {
 
     /** Every run, in the order it ran. */
     static String detail(BenchReport report) {
-        StringBuilder text = new StringBuilder(String.format("%-5s %-7s %-15s %6s %9s %9s %8s %8s %9s  %s%n",
-                "round", "split", "backend", "calls", "time s", "calls/s", "p50 ms", "p99 ms", "cpu/call", "check"));
+        StringBuilder text = new StringBuilder(String.format("%-5s %-7s %-15s %6s %9s %9s %8s %8s %9s %6s  %s%n",
+                "round", "split", "backend", "calls", "time s", "calls/s", "p50 ms", "p99 ms", "cpu/call", "jit s",
+                "check"));
         for (BenchReport.Row row : report.rows()) {
             RunResult result = row.result();
-            text.append(String.format("%-5d %-7s %-15s %6d %9.3f %9.1f %8.2f %8.2f %9.3f  %s%n", result.round() + 1,
+            text.append(String.format("%-5d %-7s %-15s %6d %9.3f %9.1f %8.2f %8.2f %9.3f %6s  %s%n", result.round() + 1,
                     result.split(), result.backend().label(), result.calls(), result.seconds(),
                     result.callsPerSecond(), result.latencyMillis(50), result.latencyMillis(99),
                     result.workerCpuMillisPerCall(),
+                    Double.isNaN(result.workerJitSeconds()) ? "-" : String.format("%.2f", result.workerJitSeconds()),
                     row.verified() ? "ok" : row.mismatches().size() + " mismatches"));
         }
         return text.toString();

@@ -29,6 +29,7 @@ final class WorkerProcess {
     private volatile String stats = "";
     private volatile long workerNanos;
     private volatile long cpuNanos = -1;
+    private volatile long jitNanos = -1;
 
     private WorkerProcess(String name, Process process, Path log) {
         this.name = name;
@@ -64,6 +65,7 @@ final class WorkerProcess {
                         String[] done = rest.split(" ");
                         workerNanos = Long.parseLong(done[0]);
                         cpuNanos = done.length > 2 ? Long.parseLong(done[2]) : -1;
+                        jitNanos = done.length > 3 ? Long.parseLong(done[3]) : -1;
                         doneAt.complete(System.nanoTime());
                         break;
                     case WorkerProtocol.RESULT:
@@ -132,6 +134,11 @@ final class WorkerProcess {
     /** The worker's own CPU time over its timed calls; -1 when it did not say. */
     long cpuNanos() {
         return cpuNanos;
+    }
+
+    /** The worker's JIT compile time over its timed calls; -1 when it did not say (the C driver). */
+    long jitNanos() {
+        return jitNanos;
     }
 
     void kill() {

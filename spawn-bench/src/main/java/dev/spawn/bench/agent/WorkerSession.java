@@ -33,11 +33,11 @@ public final class WorkerSession {
 
     /** The worker's command line. */
     public record WorkerArgs(Path calls, Path warmup, Path workspace, int worker, int workers, int inFlight,
-            Backend backend, boolean toolCall) {
+            Backend backend, boolean toolCall, boolean settleJit) {
 
         /**
          * Parses {@code --calls F --warmup F --workspace D --worker k --workers W --in-flight I --backend B
-         * [--api spawn|toolcall]}.
+         * [--api spawn|toolcall] [--settle-jit yes|no]}.
          */
         public static WorkerArgs parse(String[] argv) {
             Map<String, String> options = new LinkedHashMap<>();
@@ -51,7 +51,8 @@ public final class WorkerSession {
                     Path.of(required(options, "workspace")), Integer.parseInt(required(options, "worker")),
                     Integer.parseInt(required(options, "workers")), Integer.parseInt(required(options, "in-flight")),
                     Backend.fromPropertyName(required(options, "backend")),
-                    "toolcall".equals(options.getOrDefault("api", "spawn")));
+                    "toolcall".equals(options.getOrDefault("api", "spawn")),
+                    "yes".equals(options.getOrDefault("settle-jit", "no")));
         }
 
         private static String required(Map<String, String> options, String name) {
@@ -114,24 +115,29 @@ public final class WorkerSession {
                 }
             }
             CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders, args.toolCall());
-            for (CallOutcome outcome : runAll(warmup, templates, runner, callers)) {
-                if (outcome.error() != null) {
-                    fail("warm-up call #" + outcome.index() + " failed: " + outcome.error());
-                    return 2;
-                }
+            // Loaded before the warm-up, not between GO and the first timed call: the management
+            // classes' first use loads and reflects enough to deoptimize JIT code the calls share
+            // (ThreadLocal.get, FutureTask.run, ...), which the timed calls would then pay for.
+            processCpuNanos();
+            jitMillis();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            if (!warmUp(warmup, templates, runner, callers)) {
+                return 2;
             }
             send(WorkerProtocol.READY);
-            String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            String go = stdin.readLine();
             if (!WorkerProtocol.GO.equals(go)) {
                 fail("expected " + WorkerProtocol.GO + " on stdin, got " + go);
                 return 2;
             }
             long cpuStart = processCpuNanos();
+            long jitStart = jitMillis();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
-            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu);
+            long jit = jitStart < 0 ? -1 : (jitMillis() - jitStart) * 1_000_000;
+            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu + " " + jit);
             for (CallOutcome outcome : outcomes) {
                 out.println(WorkerProtocol.PREFIX + outcome.toLine());
             }
@@ -143,6 +149,56 @@ public final class WorkerSession {
             stderrReaders.shutdownNow();
             templates.values().forEach(SpawnTemplate::close);
         }
+    }
+
+    /**
+     * Runs the warm-up calls, then, with {@code --settle-jit yes}, batches of them again until one
+     * leaves the JIT compilers busy for under 2% of its time: on 2 saturated cores the compiler
+     * threads reach the library's hot paths late, and the timed calls would otherwise share the
+     * machine with compiles (seen: 2-4 s of C2 time in a 9 s window after 8,000 warm-up calls).
+     */
+    private boolean warmUp(List<CallFile.Entry> warmup, Map<Path, SpawnTemplate> templates, CallRunner runner,
+            ExecutorService callers) throws Exception {
+        if (!succeeded(runAll(warmup, templates, runner, callers))) {
+            return false;
+        }
+        if (!args.settleJit() || warmup.isEmpty() || jitMillis() < 0) {
+            return true;
+        }
+        List<CallFile.Entry> batch = new ArrayList<>(SETTLE_BATCH);
+        for (int i = 0; i < SETTLE_BATCH; i++) {
+            batch.add(warmup.get(i % warmup.size()));
+        }
+        for (int round = 1; round <= SETTLE_BATCHES; round++) {
+            long jitStart = jitMillis();
+            long start = System.nanoTime();
+            if (!succeeded(runAll(batch, templates, runner, callers))) {
+                return false;
+            }
+            long wallMillis = (System.nanoTime() - start) / 1_000_000;
+            long jit = jitMillis() - jitStart;
+            if (jit * 50 < wallMillis) {
+                System.err.printf("worker %d: JIT settled after %d more warm-up calls (%d ms of compiles in the"
+                        + " last %d ms)%n", args.worker(), round * SETTLE_BATCH, jit, wallMillis);
+                return true;
+            }
+        }
+        System.err.printf("worker %d: JIT still compiling after %d more warm-up calls%n", args.worker(),
+                SETTLE_BATCHES * SETTLE_BATCH);
+        return true;
+    }
+
+    private static final int SETTLE_BATCH = 1024;
+    private static final int SETTLE_BATCHES = 30;
+
+    private boolean succeeded(List<CallOutcome> outcomes) {
+        for (CallOutcome outcome : outcomes) {
+            if (outcome.error() != null) {
+                fail("warm-up call #" + outcome.index() + " failed: " + outcome.error());
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs {@code entries} with the pool's threads each taking the next call until none is left. */
@@ -163,6 +219,12 @@ public final class WorkerSession {
             lane.get();
         }
         return List.of(outcomes);
+    }
+
+    /** Elapsed time of the JIT compilers' work so far (all compiler threads), or -1 when the JVM does not tell. */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** CPU time of this JVM (all its threads, not its children), as CLOCK_PROCESS_CPUTIME_ID. */

@@ -21,14 +21,14 @@ class BenchReportTest {
             outcomes.add(new CallOutcome(call.index(), 0, "aa", 1, 0, 10, null));
         }
         return new BenchReport.Row(new RunResult(engine, SPLIT, round, (long) (seconds * 1e9), outcomes, List.of(),
-                (long) (seconds * 1e8)),
+                (long) (seconds * 1e8), (long) (seconds * 1e7)),
                 List.of());
     }
 
     private static BenchReport report(List<BenchReport.Row> rows, int rounds) {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C), Path.of("out"), 1, 0, Map.of(),
-                List.of(), false, rounds, null, false, "spawn");
+                List.of(), false, rounds, null, false, "spawn", false);
         return new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(), List.of(),
                 List.of(Tool.CAT, Tool.LS), CALLS, rows);
     }

@@ -44,7 +44,7 @@ class CDriverTest {
         CallFile.write(callsFile, calls, tools);
         Path logs = Files.createDirectories(dir.resolve("logs"));
 
-        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn")
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn", false)
                 .run(engine, new Split(2, 2), 0);
 
         assertEquals(5, result.calls());

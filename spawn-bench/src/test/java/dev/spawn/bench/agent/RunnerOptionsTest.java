@@ -16,13 +16,14 @@ class RunnerOptionsTest {
         assertEquals(Preset.AGENT_TOOLS_LIGHT.defaultCalls(), options.calls());
         assertEquals(Split.DEFAULTS, options.splits());
         assertEquals(DEFAULT, options.backends());
+        assertEquals(false, options.settleJit(), "a cold run is the default, as the README's command");
     }
 
     @Test
     void parsesEveryOption() {
         RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--calls", "64", "--splits=1x16,2x8",
                 "--backends", "userspace,processbuilder", "--out", "/tmp/x", "--tool", "python3=/usr/bin/python3",
-                "--keep-workspace", "--seed", "5", "--warmup", "0"), DEFAULT);
+                "--keep-workspace", "--seed", "5", "--warmup", "0", "--settle-jit"), DEFAULT);
         assertEquals(64, options.calls());
         assertEquals(List.of(new Split(1, 16), new Split(2, 8)), options.splits());
         assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE), options.backends(),
@@ -34,6 +35,7 @@ class RunnerOptionsTest {
         assertEquals(true, options.keepWorkspace());
         assertEquals(1, options.repeat());
         assertEquals(false, options.keepShims());
+        assertEquals(true, options.settleJit());
     }
 
     @Test
