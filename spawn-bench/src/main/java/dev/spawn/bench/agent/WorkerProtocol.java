@@ -4,7 +4,7 @@ package dev.spawn.bench.agent;
  * The lines a worker prints on its stdout, each prefixed {@link #PREFIX} (anything else on
  * stdout is ignored). In order: {@code READY} after warm-up, then (after the runner writes
  * {@code GO} to its stdin) {@code DONE nanos calls cpuNanos jitNanos} (the worker's own CPU time over the timed
- * calls, children excluded, and its JIT compilers' time over them; -1 when unknown; the C driver
+ * calls, children excluded, and its JIT compiler threads' CPU time over them; -1 when unknown; the C driver
  * sends neither), one {@code R ...} per call
  * ({@link CallOutcome#toLine()}), {@code STATS text}, {@code END}. {@code FAIL message} may come
  * at any point and ends the worker.

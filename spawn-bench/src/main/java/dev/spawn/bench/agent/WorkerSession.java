@@ -119,7 +119,6 @@ public final class WorkerSession {
             // classes' first use loads and reflects enough to deoptimize JIT code the calls share
             // (ThreadLocal.get, FutureTask.run, ...), which the timed calls would then pay for.
             processCpuNanos();
-            jitMillis();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (!warmUp(warmup, templates, runner, callers)) {
                 return 2;
@@ -131,12 +130,12 @@ public final class WorkerSession {
                 return 2;
             }
             long cpuStart = processCpuNanos();
-            long jitStart = jitMillis();
+            long jitStart = CompilerCpu.nanos();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
-            long jit = jitStart < 0 ? -1 : (jitMillis() - jitStart) * 1_000_000;
+            long jit = jitStart < 0 ? -1 : Math.max(0, CompilerCpu.nanos() - jitStart);
             send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu + " " + jit);
             for (CallOutcome outcome : outcomes) {
                 out.println(WorkerProtocol.PREFIX + outcome.toLine());
@@ -152,34 +151,38 @@ public final class WorkerSession {
     }
 
     /**
-     * Runs the warm-up calls, then, with {@code --settle-jit yes}, batches of them again until one
-     * leaves the JIT compilers busy for under 2% of its time: on 2 saturated cores the compiler
-     * threads reach the library's hot paths late, and the timed calls would otherwise share the
-     * machine with compiles (seen: 2-4 s of C2 time in a 9 s window after 8,000 warm-up calls).
+     * Runs the warm-up calls, then, with {@code --settle-jit yes}, batches of them again until two
+     * in a row leave the JIT compiler threads on CPU for under 2% of their time: on 2 saturated
+     * cores the compilers reach the library's hot paths late, and the timed calls would otherwise
+     * share the machine with compiles (seen: 2-4 s of C2 time in a 9 s window after 8,000 warm-up
+     * calls).
      */
     private boolean warmUp(List<CallFile.Entry> warmup, Map<Path, SpawnTemplate> templates, CallRunner runner,
             ExecutorService callers) throws Exception {
         if (!succeeded(runAll(warmup, templates, runner, callers))) {
             return false;
         }
-        if (!args.settleJit() || warmup.isEmpty() || jitMillis() < 0) {
+        if (!args.settleJit() || warmup.isEmpty() || CompilerCpu.nanos() < 0) {
             return true;
         }
         List<CallFile.Entry> batch = new ArrayList<>(SETTLE_BATCH);
         for (int i = 0; i < SETTLE_BATCH; i++) {
             batch.add(warmup.get(i % warmup.size()));
         }
+        int quiet = 0;
         for (int round = 1; round <= SETTLE_BATCHES; round++) {
-            long jitStart = jitMillis();
+            long jitStart = CompilerCpu.nanos();
             long start = System.nanoTime();
             if (!succeeded(runAll(batch, templates, runner, callers))) {
                 return false;
             }
-            long wallMillis = (System.nanoTime() - start) / 1_000_000;
-            long jit = jitMillis() - jitStart;
-            if (jit * 50 < wallMillis) {
-                System.err.printf("worker %d: JIT settled after %d more warm-up calls (%d ms of compiles in the"
-                        + " last %d ms)%n", args.worker(), round * SETTLE_BATCH, jit, wallMillis);
+            long wall = System.nanoTime() - start;
+            long jit = Math.max(0, CompilerCpu.nanos() - jitStart);
+            quiet = jit * 50 < wall ? quiet + 1 : 0;
+            if (quiet == 2) {
+                System.err.printf("worker %d: JIT settled after %d more warm-up calls (compiler threads %d ms on"
+                        + " CPU in the last %d ms)%n", args.worker(), round * SETTLE_BATCH, jit / 1_000_000,
+                        wall / 1_000_000);
                 return true;
             }
         }
@@ -219,12 +222,6 @@ public final class WorkerSession {
             lane.get();
         }
         return List.of(outcomes);
-    }
-
-    /** Elapsed time of the JIT compilers' work so far (all compiler threads), or -1 when the JVM does not tell. */
-    private static long jitMillis() {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** CPU time of this JVM (all its threads, not its children), as CLOCK_PROCESS_CPUTIME_ID. */
