@@ -117,9 +117,16 @@ final class PidfdProcess extends SpawnedProcess {
             // WNOWAIT first: only a child known to be a zombie is claimed, so the reaper never
             // drops the pidfd of a child that nobody then reaps
             if (LibSpawn.spawn_poll_in(raw, millis) <= 0
-                    || LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG | LibSpawn.WAIT_NOWAIT, status) <= 0
-                    || !reaping.compareAndSet(false, true)) {
+                    || LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG | LibSpawn.WAIT_NOWAIT, status) <= 0) {
                 return;
+            }
+            while (!reaping.compareAndSet(false, true)) {
+                // The loop is reaping it this moment (or looked just before the exit and lets go):
+                // an exit already seen must not be reported as "alive" meanwhile.
+                if (exit.isDone()) {
+                    return;
+                }
+                Thread.yield();
             }
             complete(LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG, status), status);
         } finally {

@@ -132,6 +132,12 @@ public final class TestSupport {
                 stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             } catch (NoSuchFileException reaped) {
                 return false;
+            } catch (IOException e) {
+                // reaped between the open and the read: ESRCH
+                if (Files.exists(Path.of("/proc/" + pid))) {
+                    throw e;
+                }
+                return false;
             }
             if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
                 return true;
