@@ -23,7 +23,7 @@ public final class JsonReport {
                 .append(",\n");
         json.append("  \"seed\": ").append(options.seed()).append(",\n");
         json.append("  \"warmupCallsPerWorker\": ").append(options.warmupCalls()).append(",\n");
-        json.append("  \"warmupUntilJitSettles\": ").append(options.settleJit()).append(",\n");
+        json.append("  \"settleJit\": ").append(options.settleJit()).append(",\n");
         json.append("  \"host\": {\"jdk\": ").append(string(report.host().jdk())).append(", \"cpu\": ")
                 .append(string(report.host().cpu())).append(", \"cores\": ").append(report.host().cores())
                 .append(", \"kernel\": ").append(string(report.host().kernel())).append(", \"date\": ")

@@ -13,6 +13,8 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
 
     public static final Path DEFAULT_OUT = Path.of("spawn-bench", "target", "agent-tools");
     public static final long DEFAULT_SEED = 20240501L;
+    /** Calls per batch of {@code --settle-jit}, taken from the front of the warm-up calls. */
+    public static final int SETTLE_BATCH = 1024;
 
     public static String usage() {
         return String.join("\n",
@@ -28,10 +30,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
                 "  --warmup N           warm-up calls per worker before the timed part (default 32)",
-                "  --settle-jit         then more warm-up calls, in batches of 1024, until two in a row leave the",
-                "                       worker JVM's JIT compiler threads on CPU for under 2% of their time (at",
-                "                       most 30 batches): the steady state of a long-lived JVM (the C driver has",
-                "                       no JIT and skips this)",
+                "  --settle-jit         then the first 1024 warm-up calls again, batch after batch, until two",
+                "                       batches in a row leave the worker JVM's JIT compiler threads on CPU for",
+                "                       under 2% of their time (at most 30 batches or 150 s): the steady state of",
+                "                       a long-lived JVM. Needs --warmup 1024 or more; the C driver has no JIT",
                 "  --tool NAME=PATH     use PATH for command NAME instead of the PATH lookup",
                 "                       (e.g. --tool python3=/usr/bin/python3)",
                 "  --keep-shims         run a #! shim found first on PATH (pyenv's python3) even when a binary",
@@ -74,6 +76,11 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
             if (option.startsWith("--") && eq > 0 && !option.equals("--tool") && !option.equals("--jvm-arg")) {
                 value = option.substring(eq + 1);
                 option = option.substring(0, eq);
+            }
+            boolean flag = option.equals("--keep-workspace") || option.equals("--keep-shims")
+                    || option.equals("--settle-jit");
+            if (flag && value != null) {
+                throw new IllegalArgumentException(option + " takes no value, got " + value);
             }
             if (option.equals("--keep-workspace")) {
                 keep = true;
@@ -140,6 +147,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 default:
                     throw new IllegalArgumentException("unknown option " + option + "\n" + usage());
             }
+        }
+        if (settleJit && warmup < SETTLE_BATCH) {
+            throw new IllegalArgumentException("--settle-jit needs --warmup " + SETTLE_BATCH + " or more: its batches"
+                    + " repeat the warm-up calls, which should be as varied as the timed ones");
         }
         return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
                 cDriver, keepShims, api, settleJit);

@@ -136,7 +136,7 @@ final class WorkerProcess {
         return cpuNanos;
     }
 
-    /** The worker's JIT compile time over its timed calls; -1 when it did not say (the C driver). */
+    /** Its JIT compiler threads' CPU over its timed calls; -1 when it did not say (the C driver). */
     long jitNanos() {
         return jitNanos;
     }

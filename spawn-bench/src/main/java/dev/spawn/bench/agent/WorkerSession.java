@@ -52,7 +52,14 @@ public final class WorkerSession {
                     Integer.parseInt(required(options, "workers")), Integer.parseInt(required(options, "in-flight")),
                     Backend.fromPropertyName(required(options, "backend")),
                     "toolcall".equals(options.getOrDefault("api", "spawn")),
-                    "yes".equals(options.getOrDefault("settle-jit", "no")));
+                    yesOrNo(options.getOrDefault("settle-jit", "no")));
+        }
+
+        private static boolean yesOrNo(String value) {
+            if (!value.equals("yes") && !value.equals("no")) {
+                throw new IllegalArgumentException("worker: --settle-jit is yes or no, got " + value);
+            }
+            return value.equals("yes");
         }
 
         private static String required(Map<String, String> options, String name) {
@@ -115,10 +122,12 @@ public final class WorkerSession {
                 }
             }
             CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders, args.toolCall());
-            // Loaded before the warm-up, not between GO and the first timed call: the management
-            // classes' first use loads and reflects enough to deoptimize JIT code the calls share
-            // (ThreadLocal.get, FutureTask.run, ...), which the timed calls would then pay for.
+            // Used before the warm-up, not first between GO and the first timed call: the
+            // management classes' and /proc readers' first use loads and reflects enough to
+            // deoptimize JIT code the calls share (ThreadLocal.get, FutureTask.run, ...), which the
+            // timed calls would then pay for.
             processCpuNanos();
+            CompilerCpu.now();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (!warmUp(warmup, templates, runner, callers)) {
                 return 2;
@@ -130,12 +139,13 @@ public final class WorkerSession {
                 return 2;
             }
             long cpuStart = processCpuNanos();
-            long jitStart = CompilerCpu.nanos();
+            CompilerCpu jitStart = CompilerCpu.now();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
-            long jit = jitStart < 0 ? -1 : Math.max(0, CompilerCpu.nanos() - jitStart);
+            CompilerCpu jitEnd = CompilerCpu.now();
+            long jit = jitStart == null || jitEnd == null ? -1 : jitEnd.nanosSince(jitStart);
             send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu + " " + jit);
             for (CallOutcome outcome : outcomes) {
                 out.println(WorkerProtocol.PREFIX + outcome.toLine());
@@ -152,7 +162,8 @@ public final class WorkerSession {
 
     /**
      * Runs the warm-up calls, then, with {@code --settle-jit yes}, batches of them again until two
-     * in a row leave the JIT compiler threads on CPU for under 2% of their time: on 2 saturated
+     * in a row leave the JIT compiler threads on CPU for under 2% of their time (for at most 30
+     * batches or {@link #SETTLE_LIMIT_NANOS}, inside the runner's wait for READY): on 2 saturated
      * cores the compilers reach the library's hot paths late, and the timed calls would otherwise
      * share the machine with compiles (seen: 2-4 s of C2 time in a 9 s window after 8,000 warm-up
      * calls).
@@ -162,7 +173,12 @@ public final class WorkerSession {
         if (!succeeded(runAll(warmup, templates, runner, callers))) {
             return false;
         }
-        if (!args.settleJit() || warmup.isEmpty() || CompilerCpu.nanos() < 0) {
+        if (!args.settleJit()) {
+            return true;
+        }
+        if (warmup.isEmpty() || CompilerCpu.now() == null) {
+            System.err.printf("worker %d: cannot settle the JIT: %s%n", args.worker(), warmup.isEmpty()
+                    ? "no warm-up calls" : "no compiler thread CPU in /proc/self/task");
             return true;
         }
         List<CallFile.Entry> batch = new ArrayList<>(SETTLE_BATCH);
@@ -170,14 +186,17 @@ public final class WorkerSession {
             batch.add(warmup.get(i % warmup.size()));
         }
         int quiet = 0;
-        for (int round = 1; round <= SETTLE_BATCHES; round++) {
-            long jitStart = CompilerCpu.nanos();
+        long settleStart = System.nanoTime();
+        for (int round = 1; round <= SETTLE_BATCHES && System.nanoTime() - settleStart < SETTLE_LIMIT_NANOS;
+                round++) {
+            CompilerCpu jitStart = CompilerCpu.now();
             long start = System.nanoTime();
             if (!succeeded(runAll(batch, templates, runner, callers))) {
                 return false;
             }
             long wall = System.nanoTime() - start;
-            long jit = Math.max(0, CompilerCpu.nanos() - jitStart);
+            CompilerCpu jitEnd = CompilerCpu.now();
+            long jit = jitStart == null || jitEnd == null ? wall : jitEnd.nanosSince(jitStart);
             quiet = jit * 50 < wall ? quiet + 1 : 0;
             if (quiet == 2) {
                 System.err.printf("worker %d: JIT settled after %d more warm-up calls (compiler threads %d ms on"
@@ -186,13 +205,15 @@ public final class WorkerSession {
                 return true;
             }
         }
-        System.err.printf("worker %d: JIT still compiling after %d more warm-up calls%n", args.worker(),
-                SETTLE_BATCHES * SETTLE_BATCH);
+        System.err.printf("worker %d: JIT still compiling after %.0f s of more warm-up calls%n", args.worker(),
+                (System.nanoTime() - settleStart) / 1e9);
         return true;
     }
 
-    private static final int SETTLE_BATCH = 1024;
+    private static final int SETTLE_BATCH = RunnerOptions.SETTLE_BATCH;
     private static final int SETTLE_BATCHES = 30;
+    /** Well inside {@link SplitRun}'s 300 s wait for READY, with the warm-up before it. */
+    private static final long SETTLE_LIMIT_NANOS = 150_000_000_000L;
 
     private boolean succeeded(List<CallOutcome> outcomes) {
         for (CallOutcome outcome : outcomes) {

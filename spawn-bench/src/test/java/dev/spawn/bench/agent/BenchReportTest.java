@@ -21,7 +21,7 @@ class BenchReportTest {
             outcomes.add(new CallOutcome(call.index(), 0, "aa", 1, 0, 10, null));
         }
         return new BenchReport.Row(new RunResult(engine, SPLIT, round, (long) (seconds * 1e9), outcomes, List.of(),
-                (long) (seconds * 1e8), (long) (seconds * 1e7)),
+                (long) (seconds * 1e8), engine.isC() ? -1 : (long) (seconds * 1e7)),
                 List.of());
     }
 
@@ -80,6 +80,21 @@ class BenchReportTest {
         assertEquals(10.0, report.workerCpuMillisPerCall(SPLIT, Engine.PROCESS_BUILDER).orElseThrow().median(), 1e-9,
                 "0.1 of 0.2 s over 2 calls");
         assertTrue(text.contains("worker CPU ms per call"), text);
+    }
+
+    @Test
+    void everyRunShowsItsJitTimeAndTheCDriverNone() {
+        BenchReport report = report(List.of(run(Engine.PROCESS_BUILDER, 0, 0.2), run(Engine.C, 0, 0.1)), 1);
+        List<String> runs = CsvReport.runs(report).lines().toList();
+        assertTrue(runs.get(0).endsWith(",worker_cpu_ms_per_call,worker_jit_s,mismatches"), runs.get(0));
+        assertTrue(runs.get(1).endsWith(",10.0000,0.002,0"), "0.01 of 0.2 s: " + runs.get(1));
+        assertTrue(runs.get(2).endsWith(",5.0000,,0"), "the C driver has no JIT: " + runs.get(2));
+        String json = JsonReport.render(report);
+        assertTrue(json.contains("\"workerJitSeconds\": 0.002,"), json);
+        assertTrue(json.contains("\"workerJitSeconds\": null,"), json);
+        String detail = TextReport.detail(report);
+        assertTrue(detail.lines().anyMatch(line -> line.contains("processbuilder") && line.contains(" 0.00  ok")), detail);
+        assertTrue(detail.lines().anyMatch(line -> line.contains(" c ") && line.contains(" -  ok")), detail);
     }
 
     @Test

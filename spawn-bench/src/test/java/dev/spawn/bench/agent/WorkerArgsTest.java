@@ -26,8 +26,9 @@ class WorkerArgsTest {
     }
 
     @Test
-    void rejectsAMissingValueAndAMissingOption() {
+    void rejectsAMissingOrBadValueAndAMissingOption() {
         assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(with("--settle-jit")));
+        assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(with("--settle-jit", "maybe")));
         assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--calls", "c.tsv"}));
     }
 
