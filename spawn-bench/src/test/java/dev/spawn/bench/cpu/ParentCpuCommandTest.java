@@ -42,6 +42,8 @@ class ParentCpuCommandTest {
         for (ParentCpuCommand.Result result : results) {
             assertEquals(10, result.spawns());
             assertTrue(result.wallMicros() > 0 && result.cpuMicros() > 0, result.toString());
+            assertTrue(result.threadCpuMicros() > 0 && result.threadCpuMicros() <= result.cpuMicros() * 1.05,
+                    "the starting thread is part of the JVM: " + result);
         }
     }
 
