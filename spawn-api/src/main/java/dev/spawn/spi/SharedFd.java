@@ -36,10 +36,24 @@ public final class SharedFd {
      * @throws IllegalStateException once {@link #close()} was called
      */
     public int acquire() {
+        int held = tryAcquire();
+        if (held < 0) {
+            throw new IllegalStateException("fd " + fd + " is closed");
+        }
+        return held;
+    }
+
+    /**
+     * As {@link #acquire()}, for callers to whom a closed fd is an expected state rather than an
+     * error: no exception to build, and no message code in their compiled paths.
+     *
+     * @return the fd, or -1 once {@link #close()} was called
+     */
+    public int tryAcquire() {
         while (true) {
             int current = state.get();
             if (current < 0 || (current & CLOSED) != 0) {
-                throw new IllegalStateException("fd " + fd + " is closed");
+                return -1;
             }
             if (state.compareAndSet(current, current + USER)) {
                 return fd;

@@ -21,6 +21,7 @@ class SharedFdTest {
         assertTrue(fd.isClosed());
         assertTrue(closed.isEmpty(), "closed while in use");
         assertThrows(IllegalStateException.class, fd::acquire);
+        assertEquals(-1, fd.tryAcquire(), "closed is a value for tryAcquire, not an exception");
         fd.release();
         assertEquals(List.of(7), closed);
         fd.close();

@@ -60,11 +60,14 @@ final class PidfdProcess extends SpawnedProcess {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        // one instance, so one class: a read's call to it stays monomorphic and the JIT compiles
+        // the reap path into PipeInputStream.read once, not once per stream
+        Runnable exitCheck = this::reapIfExitedNow;
         if (stdout instanceof PipeInputStream) {
-            ((PipeInputStream) stdout).exitCheck(this::reapIfExitedNow);
+            ((PipeInputStream) stdout).exitCheck(exitCheck);
         }
         if (stderr instanceof PipeInputStream) {
-            ((PipeInputStream) stderr).exitCheck(this::reapIfExitedNow);
+            ((PipeInputStream) stderr).exitCheck(exitCheck);
         }
     }
 
@@ -78,10 +81,8 @@ final class PidfdProcess extends SpawnedProcess {
             // a waiter saw the child exit and is reaping it now
             return true;
         }
-        int raw;
-        try {
-            raw = pidfd.acquire();
-        } catch (IllegalStateException e) {
+        int raw = pidfd.tryAcquire();
+        if (raw < 0) {
             return true;
         }
         int[] status = new int[2];
@@ -106,10 +107,8 @@ final class PidfdProcess extends SpawnedProcess {
      * short because a thread in poll(2) does not see {@link Thread#interrupt()}.
      */
     private void collectIfExitedWithin(int millis) {
-        int raw;
-        try {
-            raw = pidfd.acquire();
-        } catch (IllegalStateException e) {
+        int raw = pidfd.tryAcquire();
+        if (raw < 0) {
             return;
         }
         try {

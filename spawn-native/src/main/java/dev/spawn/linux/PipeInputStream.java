@@ -176,11 +176,11 @@ final class PipeInputStream extends InputStream {
     }
 
     private int acquire() throws IOException {
-        try {
-            return fd.acquire();
-        } catch (IllegalStateException e) {
-            throw new IOException("Stream closed", e);
+        int raw = fd.tryAcquire();
+        if (raw < 0) {
+            throw new IOException("Stream closed");
         }
+        return raw;
     }
 
     /**
@@ -198,23 +198,32 @@ final class PipeInputStream extends InputStream {
         }
         exitedWhileLocked = false;
         try {
-            if (eof || fd.isClosed() || leftover != null) {
-                return;
+            if (!eof && leftover == null) {
+                keepPending();
             }
-            int raw = fd.acquire();
-            byte[] rest;
-            try {
-                rest = readPending(raw);
-            } finally {
-                fd.release();
-            }
-            keepBeforeLeftover(rest);
-            cleanable.clean();
-        } catch (IllegalStateException closed) {
-            // closed by its owner meanwhile: nothing left to keep
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Keeps what the pipe holds now and releases the fd; with {@link #lock} held. Its own method,
+     * so the JIT can leave it out of the callers it is rarely taken from ({@code waitFor}, a read).
+     */
+    private void keepPending() {
+        int raw = fd.tryAcquire();
+        if (raw < 0) {
+            // closed by its owner: nothing left to keep
+            return;
+        }
+        byte[] rest;
+        try {
+            rest = readPending(raw);
+        } finally {
+            fd.release();
+        }
+        keepBeforeLeftover(rest);
+        cleanable.clean();
     }
 
     /** What the pipe holds now, read without blocking (FIONREAD says how much). */

@@ -27,11 +27,9 @@ final class PipeOutputStream extends OutputStream {
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        int raw;
-        try {
-            raw = fd.acquire();
-        } catch (IllegalStateException e) {
-            throw new IOException("Stream closed", e);
+        int raw = fd.tryAcquire();
+        if (raw < 0) {
+            throw new IOException("Stream closed");
         }
         try {
             Memory buffer = NativeBuffers.local();
