@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend, and reports to the runner over stdout (see {@link WorkerProtocol}).
  */
 public final class WorkerSession {
+    private static final int SETTLE_BATCHES = 30;
+    /** Well inside {@link SplitRun}'s 300 s wait for READY, with the warm-up before it. */
+    private static final long SETTLE_LIMIT_NANOS = 150_000_000_000L;
+
     private final WorkerArgs args;
     private final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
             new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
@@ -181,8 +185,8 @@ public final class WorkerSession {
                     ? "no warm-up calls" : "no compiler thread CPU in /proc/self/task");
             return true;
         }
-        List<CallFile.Entry> batch = new ArrayList<>(SETTLE_BATCH);
-        for (int i = 0; i < SETTLE_BATCH; i++) {
+        List<CallFile.Entry> batch = new ArrayList<>(RunnerOptions.SETTLE_BATCH);
+        for (int i = 0; i < RunnerOptions.SETTLE_BATCH; i++) {
             batch.add(warmup.get(i % warmup.size()));
         }
         int quiet = 0;
@@ -200,8 +204,8 @@ public final class WorkerSession {
             quiet = jit * 50 < wall ? quiet + 1 : 0;
             if (quiet == 2) {
                 System.err.printf("worker %d: JIT settled after %d more warm-up calls (compiler threads %d ms on"
-                        + " CPU in the last %d ms)%n", args.worker(), round * SETTLE_BATCH, jit / 1_000_000,
-                        wall / 1_000_000);
+                        + " CPU in the last %d ms)%n", args.worker(), round * RunnerOptions.SETTLE_BATCH,
+                        jit / 1_000_000, wall / 1_000_000);
                 return true;
             }
         }
@@ -209,11 +213,6 @@ public final class WorkerSession {
                 (System.nanoTime() - settleStart) / 1e9);
         return true;
     }
-
-    private static final int SETTLE_BATCH = RunnerOptions.SETTLE_BATCH;
-    private static final int SETTLE_BATCHES = 30;
-    /** Well inside {@link SplitRun}'s 300 s wait for READY, with the warm-up before it. */
-    private static final long SETTLE_LIMIT_NANOS = 150_000_000_000L;
 
     private boolean succeeded(List<CallOutcome> outcomes) {
         for (CallOutcome outcome : outcomes) {
