@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * A child of a native backend. A thread that waits for it reaps it through its pidfd; the
@@ -60,14 +61,13 @@ final class PidfdProcess extends SpawnedProcess {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
-        // one instance, so one class: a read's call to it stays monomorphic and the JIT compiles
-        // the reap path into PipeInputStream.read once, not once per stream
-        Runnable exitCheck = this::reapIfExitedNow;
+        // one instance, so one class: a read's call to it stays monomorphic
+        BooleanSupplier gone = this::hasExited;
         if (stdout instanceof PipeInputStream) {
-            ((PipeInputStream) stdout).exitCheck(exitCheck);
+            ((PipeInputStream) stdout).childGone(gone);
         }
         if (stderr instanceof PipeInputStream) {
-            ((PipeInputStream) stderr).exitCheck(exitCheck);
+            ((PipeInputStream) stderr).childGone(gone);
         }
     }
 
@@ -133,6 +133,23 @@ final class PidfdProcess extends SpawnedProcess {
         }
         if (exit.isDone() && watch.compareAndSet(UNWATCHED, CLOSED)) {
             pidfd.close();
+        }
+    }
+
+    /** Whether the child has exited, reaped or not; never waits and never reaps. */
+    private boolean hasExited() {
+        if (exit.isDone()) {
+            return true;
+        }
+        int raw = pidfd.tryAcquire();
+        if (raw < 0) {
+            // the pidfd is closed only after the exit was recorded
+            return true;
+        }
+        try {
+            return LibSpawn.spawn_poll_in(raw, 0) > 0;
+        } finally {
+            pidfd.release();
         }
     }
 

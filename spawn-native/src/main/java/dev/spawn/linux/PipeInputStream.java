@@ -9,6 +9,7 @@ import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The read end of a pipe from a child, buffered like ProcessBuilder's streams. The fd is
@@ -33,8 +34,8 @@ final class PipeInputStream extends InputStream {
     private volatile boolean closed;
     /** The child exited while another thread held {@link #lock}: that thread catches up at unlock. */
     private volatile boolean exitedWhileLocked;
-    /** Reaps the child if it exited, which runs {@link #childExited()}; set by its process. */
-    private volatile Runnable exitCheck = () -> { };
+    /** Whether the child has exited (a zombie or reaped), without reaping it; set by its process. */
+    private volatile BooleanSupplier childGone = () -> false;
 
     PipeInputStream(int fd) {
         this.fd = new SharedFd(fd, LibSpawn::spawn_close);
@@ -42,13 +43,14 @@ final class PipeInputStream extends InputStream {
     }
 
     /**
-     * Sets what a read runs before it goes to the pipe: a child nobody reaped yet may have
-     * exited, and reaping it now keeps the pipe's rest, so a grandchild holding the pipe open
-     * cannot block a read that starts after the exit (as ProcessBuilder's reaper, which reaps at
-     * once, ensures).
+     * Sets what a read asks before it goes to the pipe: once the child has exited, the read keeps
+     * the pipe's rest and reads end of file after it, so a grandchild holding the pipe open
+     * cannot block a read that starts after the exit (as ProcessBuilder's reaper, which drains
+     * the pipes at once, ensures). Reaping is left to waitFor and the reaper: a read needs only
+     * the fact, and the reap path stays out of the read's compiled code.
      */
-    void exitCheck(Runnable check) {
-        exitCheck = check;
+    void childGone(BooleanSupplier gone) {
+        childGone = gone;
     }
 
     @Override
@@ -68,8 +70,8 @@ final class PipeInputStream extends InputStream {
         reading = true;
         try {
             ensureOpen();
-            if (position == limit && !eof && leftover == null) {
-                exitCheck.run();
+            if (position == limit && !eof && leftover == null && childGone.getAsBoolean()) {
+                keepPending();
             }
             if (position == limit) {
                 if (eof || leftover != null) {
