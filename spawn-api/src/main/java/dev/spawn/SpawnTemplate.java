@@ -118,7 +118,8 @@ public final class SpawnTemplate implements AutoCloseable {
      *     PROCESS_BUILDER backend has no event loop and none of the child options)
      */
     public ToolResult call(ToolCall call) throws IOException, InterruptedException {
-        CompletableFuture<ToolResult> future = callAsync(call);
+        // this thread is the future's only waiter: the loop may complete it without a hand-off
+        CompletableFuture<ToolResult> future = startToolCall(call, true);
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -146,12 +147,16 @@ public final class SpawnTemplate implements AutoCloseable {
      * @throws UnsupportedOperationException as {@link #call(ToolCall)}
      */
     public CompletableFuture<ToolResult> callAsync(ToolCall call) throws IOException {
+        return startToolCall(call, false);
+    }
+
+    private CompletableFuture<ToolResult> startToolCall(ToolCall call, boolean callerWaits) throws IOException {
         return run(call.toRequest(), (template, request) -> {
             if (!(template instanceof ToolCallSupport)) {
                 throw new UnsupportedOperationException("the " + template.kind()
                         + " backend cannot run tool calls (no event loop; it needs spawn-native)");
             }
-            return ((ToolCallSupport) template).startToolCall(request, call);
+            return ((ToolCallSupport) template).startToolCall(request, call, callerWaits);
         });
     }
 

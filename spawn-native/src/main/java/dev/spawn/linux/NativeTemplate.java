@@ -47,13 +47,14 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     }
 
     @Override
-    public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException {
+    public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call,
+            boolean callerWaits) throws IOException {
         long started = System.nanoTime();
         Reaper reaper = Reaper.get();
         try (ChildSetup setup = ChildSetup.prepare(program, request, true)) {
             int[] out = start(request, setup);
             return ToolRun.start(reaper, call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),
-                    setup.takeFd(2), started);
+                    setup.takeFd(2), started, callerWaits);
         }
     }
 

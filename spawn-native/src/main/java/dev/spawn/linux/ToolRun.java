@@ -30,9 +30,9 @@ final class ToolRun {
     private static final int READS_PER_EVENT = 4;
     private static final int SIGKILL = 9;
     /**
-     * Completes the futures off the loop, so a dependent stage that blocks never stalls it (a
-     * blocking stage delays other calls' results, never their I/O: use the *Async methods with
-     * your own executor for heavy work).
+     * Completes the futures handed to callers off the loop, so a dependent stage that blocks
+     * never stalls it (a blocking stage delays other calls' results, never their I/O: use the
+     * *Async methods with your own executor for heavy work).
      */
     private static final Executor RESULTS = results();
     /** The loop thread's read/write buffer. */
@@ -45,6 +45,13 @@ final class ToolRun {
     private final int pidfd;
     private final long started;
     private final CompletableFuture<ToolResult> future = new CompletableFuture<>();
+    /** Whether only a thread blocked in get() waits on {@link #future}, so the loop may complete it. */
+    private final boolean completeOnLoop;
+    /**
+     * Set before the loop hands the result (or failure) over: a completion that follows needs no
+     * cancel on the loop, and enqueuing one would wake the loop once more per call for nothing.
+     */
+    private volatile boolean delivered;
     private final Capture out;
     private final Capture err;
     private final Feeder in;
@@ -63,8 +70,9 @@ final class ToolRun {
     private Reaper.Timer drainTimer;
 
     private ToolRun(Reaper loop, ToolCall call, Backend backend, long pid, int pidfd, int stdinFd, int stdoutFd,
-            int stderrFd, long started) {
+            int stderrFd, long started, boolean completeOnLoop) {
         this.loop = loop;
+        this.completeOnLoop = completeOnLoop;
         this.call = call;
         this.backend = backend;
         this.pid = pid;
@@ -75,14 +83,23 @@ final class ToolRun {
         this.in = new Feeder(stdinFd, call.stdin());
     }
 
-    /** Hands a started child to the loop; the fds are the run's from now on. */
+    /**
+     * Hands a started child to the loop; the fds are the run's from now on.
+     *
+     * @param completeOnLoop whether the loop may complete the future itself, sparing a hand-off
+     *     to another thread: only when no stage will depend on it, just a thread blocked in get()
+     */
     static CompletableFuture<ToolResult> start(Reaper loop, ToolCall call, Backend backend, long pid, int pidfd,
-            int stdinFd, int stdoutFd, int stderrFd, long started) {
-        ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started);
-        // Completed by anyone but finish() (cancel, orTimeout, complete...): the caller has
-        // stopped waiting, so the child and its group must not run on. After finish() this
-        // does nothing.
-        run.future.whenComplete((result, failure) -> loop.execute(run::cancel));
+            int stdinFd, int stdoutFd, int stderrFd, long started, boolean completeOnLoop) {
+        ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started,
+                completeOnLoop);
+        // Completed by anyone but the loop (cancel, orTimeout, complete...): the caller has
+        // stopped waiting, so the child and its group must not run on.
+        run.future.whenComplete((result, failure) -> {
+            if (!run.delivered) {
+                loop.execute(run::cancel);
+            }
+        });
         loop.execute(run::begin);
         return run.future;
     }
@@ -204,7 +221,7 @@ final class ToolRun {
         in.close();
         ToolResult result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total,
                 err.total, timedOut, cancelled, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
-        RESULTS.execute(() -> future.complete(result));
+        deliver(() -> future.complete(result));
         if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
             LibSpawn.spawn_kill_group((int) pid, SIGKILL);
         }
@@ -238,7 +255,16 @@ final class ToolRun {
         finished = true;
         reaped = true;
         loop.retryUntilDone(this::reapKilled);
-        RESULTS.execute(() -> future.completeExceptionally(new java.io.IOException(why)));
+        deliver(() -> future.completeExceptionally(new java.io.IOException(why)));
+    }
+
+    private void deliver(Runnable completion) {
+        delivered = true;
+        if (completeOnLoop) {
+            completion.run();
+        } else {
+            RESULTS.execute(completion);
+        }
     }
 
     /** Reaps the SIGKILLed child if it is gone; false while it is still dying. */

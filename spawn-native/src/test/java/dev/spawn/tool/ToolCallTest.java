@@ -170,6 +170,41 @@ class ToolCallTest {
     }
 
     @Test
+    void interruptingAThreadInCallKillsTheGroup() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                sh.call(shell("sleep 60 & echo started; wait", marker).timeout(Duration.ofSeconds(60)).build());
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        caller.start();
+        long leader = -1;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (leader <= 0 && System.nanoTime() < end) {
+            leader = pidWithArg(marker);
+            Thread.sleep(20);
+        }
+        assertTrue(leader > 0, "the shell never started");
+        caller.interrupt();
+        Throwable t = thrown.get(20, TimeUnit.SECONDS);
+        assertTrue(t instanceof InterruptedException, String.valueOf(t));
+        awaitGroupGone(leader);
+    }
+
+    @Test
+    void aStageChainedOnCallAsyncNeverRunsOnTheLoopThread() throws Exception {
+        // the child outlives the chaining below, so the stage runs on the completing thread
+        CompletableFuture<String> stage = sh.callAsync(shell("sleep 0.2").build())
+                .thenApply(result -> Thread.currentThread().getName());
+        String thread = stage.get(20, TimeUnit.SECONDS);
+        assertFalse(thread.equals("spawn-reaper"), "a caller's stage ran on the event loop");
+    }
+
+    @Test
     void aFutureEndedByOrTimeoutKillsTheGroupAsCancelDoes() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
         CompletableFuture<ToolResult> future = sh.callAsync(
