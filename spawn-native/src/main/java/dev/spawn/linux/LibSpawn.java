@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntConsumer;
 
 /**
  * The native shim ({@code src-c/spawn.h}) through JNA direct mapping: primitives and flat arrays
@@ -38,6 +39,13 @@ final class LibSpawn {
     static final int FAIL_PDEATHSIG = -4;
     static final int PIPE_NONBLOCK_READ = 0x1;
     static final int PIPE_NONBLOCK_WRITE = 0x2;
+    /**
+     * The one closer of every {@link dev.spawn.spi.SharedFd} here. A method reference written at
+     * each site is a class of its own: pipes and pidfds made {@code SharedFd}'s call to it
+     * bimorphic, and the first template closed (an LRU eviction, shutdown) brought a third class,
+     * whose type-check trap throws away every compiled method that inlined the close.
+     */
+    static final IntConsumer CLOSE = LibSpawn::spawn_close;
     static final int EPOLL_IN = 0x1;
     static final int EPOLL_OUT = 0x4;
     static final int EXITED = 1;

@@ -25,7 +25,7 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     NativeTemplate(Backend kind, String program, int fd) {
         this.kind = kind;
         this.program = program;
-        this.fd = new SharedFd(fd, LibSpawn::spawn_close);
+        this.fd = new SharedFd(fd, LibSpawn.CLOSE);
     }
 
     @Override

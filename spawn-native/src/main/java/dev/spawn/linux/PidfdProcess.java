@@ -56,7 +56,7 @@ final class PidfdProcess extends SpawnedProcess {
             InputStream stderr) {
         this.loop = loop;
         this.pid = pid;
-        this.pidfd = new SharedFd(pidfd, LibSpawn::spawn_close);
+        this.pidfd = new SharedFd(pidfd, LibSpawn.CLOSE);
         this.backend = backend;
         this.stdin = stdin;
         this.stdout = stdout;

@@ -38,7 +38,7 @@ final class PipeInputStream extends InputStream {
     private volatile BooleanSupplier childGone = () -> false;
 
     PipeInputStream(int fd) {
-        this.fd = new SharedFd(fd, LibSpawn::spawn_close);
+        this.fd = new SharedFd(fd, LibSpawn.CLOSE);
         this.cleanable = Cleaners.CLEANER.register(this, this.fd::close);
     }
 

@@ -15,7 +15,7 @@ final class PipeOutputStream extends OutputStream {
     private final Cleaner.Cleanable cleanable;
 
     PipeOutputStream(int fd) {
-        this.fd = new SharedFd(fd, LibSpawn::spawn_close);
+        this.fd = new SharedFd(fd, LibSpawn.CLOSE);
         this.cleanable = Cleaners.CLEANER.register(this, this.fd::close);
     }
 
