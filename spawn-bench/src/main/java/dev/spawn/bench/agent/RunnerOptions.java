@@ -15,6 +15,13 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
     public static final long DEFAULT_SEED = 20240501L;
     /** Calls per batch of {@code --settle-jit}, taken from the front of the warm-up calls. */
     public static final int SETTLE_BATCH = 1024;
+    /**
+     * The least warm-up {@code --settle-jit} accepts. Compiler threads can idle while a method
+     * run once per call is still short of its C2 threshold (5,000 calls, scaled up while the
+     * C2 queue is long): with 2,000 warm-up calls and 3,072 in settle batches, a full-mix worker
+     * compiled its whole call path in C2 (2.3 s) in the timed window; with 8,000 none did.
+     */
+    public static final int SETTLE_MIN_WARMUP = 8000;
 
     public static String usage() {
         return String.join("\n",
@@ -33,7 +40,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --settle-jit         then the first 1024 warm-up calls again, batch after batch, until two",
                 "                       batches in a row leave the worker JVM's JIT compiler threads on CPU for",
                 "                       under 2% of their time (at most 30 batches or 150 s): the steady state of",
-                "                       a long-lived JVM. Needs --warmup 1024 or more; the C driver has no JIT",
+                "                       a long-lived JVM. Needs --warmup " + SETTLE_MIN_WARMUP + " or more; the C driver has no JIT",
                 "  --tool NAME=PATH     use PATH for command NAME instead of the PATH lookup",
                 "                       (e.g. --tool python3=/usr/bin/python3)",
                 "  --keep-shims         run a #! shim found first on PATH (pyenv's python3) even when a binary",
@@ -148,9 +155,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     throw new IllegalArgumentException("unknown option " + option + "\n" + usage());
             }
         }
-        if (settleJit && warmup < SETTLE_BATCH) {
-            throw new IllegalArgumentException("--settle-jit needs --warmup " + SETTLE_BATCH + " or more: its batches"
-                    + " repeat the warm-up calls, which should be as varied as the timed ones");
+        if (settleJit && warmup < SETTLE_MIN_WARMUP) {
+            throw new IllegalArgumentException("--settle-jit needs --warmup " + SETTLE_MIN_WARMUP + " or more: a"
+                    + " method run once per call reaches C2 only after thousands of calls, whether or not the"
+                    + " compiler threads are busy before");
         }
         return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
                 cDriver, keepShims, api, settleJit);

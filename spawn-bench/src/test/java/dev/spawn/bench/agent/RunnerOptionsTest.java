@@ -23,7 +23,7 @@ class RunnerOptionsTest {
     void parsesEveryOption() {
         RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--calls", "64", "--splits=1x16,2x8",
                 "--backends", "userspace,processbuilder", "--out", "/tmp/x", "--tool", "python3=/usr/bin/python3",
-                "--keep-workspace", "--seed", "5", "--warmup", "1024", "--settle-jit"), DEFAULT);
+                "--keep-workspace", "--seed", "5", "--warmup", "8000", "--settle-jit"), DEFAULT);
         assertEquals(64, options.calls());
         assertEquals(List.of(new Split(1, 16), new Split(2, 8)), options.splits());
         assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE), options.backends(),
@@ -31,7 +31,7 @@ class RunnerOptionsTest {
         assertEquals(Path.of("/tmp/x"), options.out());
         assertEquals(Path.of("/usr/bin/python3"), options.toolOverrides().get("python3"));
         assertEquals(5, options.seed());
-        assertEquals(1024, options.warmupCalls());
+        assertEquals(8000, options.warmupCalls());
         assertEquals(true, options.keepWorkspace());
         assertEquals(1, options.repeat());
         assertEquals(false, options.keepShims());
@@ -79,6 +79,6 @@ class RunnerOptionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--settle-jit=no"), DEFAULT));
         assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(Preset.AGENT_TOOLS,
-                List.of("--settle-jit", "--warmup", "32"), DEFAULT), "a narrow warm-up cannot settle the JIT");
+                List.of("--settle-jit", "--warmup", "7999"), DEFAULT), "a short warm-up cannot settle the JIT");
     }
 }
