@@ -113,6 +113,18 @@ class ToolCallTest {
         return -1;
     }
 
+    /** The pid of the process whose argv contains {@code marker}, once it runs (20 s at most). */
+    static long awaitPidWithArg(String marker) throws Exception {
+        long pid = -1;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (pid <= 0 && System.nanoTime() < end) {
+            pid = pidWithArg(marker);
+            Thread.sleep(20);
+        }
+        assertTrue(pid > 0, "the process with " + marker + " never started");
+        return pid;
+    }
+
     static void awaitGroupGone(long pgid) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<Long> members = groupMembers(pgid);
@@ -182,13 +194,7 @@ class ToolCallTest {
             }
         });
         caller.start();
-        long leader = -1;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (leader <= 0 && System.nanoTime() < end) {
-            leader = pidWithArg(marker);
-            Thread.sleep(20);
-        }
-        assertTrue(leader > 0, "the shell never started");
+        long leader = awaitPidWithArg(marker);
         caller.interrupt();
         Throwable t = thrown.get(20, TimeUnit.SECONDS);
         assertTrue(t instanceof InterruptedException, String.valueOf(t));
@@ -209,13 +215,7 @@ class ToolCallTest {
         String marker = "marker-" + UUID.randomUUID();
         CompletableFuture<ToolResult> future = sh.callAsync(
                 shell("sleep 60 & echo started; wait", marker).timeout(Duration.ofSeconds(60)).build());
-        long leader = -1;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (leader <= 0 && System.nanoTime() < end) {
-            leader = pidWithArg(marker);
-            Thread.sleep(20);
-        }
-        assertTrue(leader > 0, "the shell never started");
+        long leader = awaitPidWithArg(marker);
         CompletableFuture<ToolResult> bounded = future.orTimeout(100, TimeUnit.MILLISECONDS);
         ExecutionException e = assertThrows(ExecutionException.class, bounded::get);
         assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.toString());
