@@ -93,7 +93,7 @@ final class ToolRun {
             int stdinFd, int stdoutFd, int stderrFd, long started, boolean completeOnLoop) {
         ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started,
                 completeOnLoop);
-        // Completed by anyone but the loop (cancel, orTimeout, complete...): the caller has
+        // Completed by anyone but deliver() (cancel, orTimeout, complete...): the caller has
         // stopped waiting, so the child and its group must not run on.
         run.future.whenComplete((result, failure) -> {
             if (!run.delivered) {
@@ -221,11 +221,13 @@ final class ToolRun {
         in.close();
         ToolResult result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total,
                 err.total, timedOut, cancelled, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
-        deliver(() -> future.complete(result));
+        // the group's kill and the reap come first: a caller the loop wakes directly may act at
+        // once (exit the JVM, look for the group) and must find the call over
         if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
             LibSpawn.spawn_kill_group((int) pid, SIGKILL);
         }
         reapIfDone();
+        deliver(() -> future.complete(result));
     }
 
     /** Reaps once the call is over and no group signal is pending; the group id is free after this. */

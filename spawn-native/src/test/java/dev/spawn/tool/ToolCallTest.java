@@ -203,11 +203,32 @@ class ToolCallTest {
 
     @Test
     void aStageChainedOnCallAsyncNeverRunsOnTheLoopThread() throws Exception {
-        // the child outlives the chaining below, so the stage runs on the completing thread
-        CompletableFuture<String> stage = sh.callAsync(shell("sleep 0.2").build())
-                .thenApply(result -> Thread.currentThread().getName());
-        String thread = stage.get(20, TimeUnit.SECONDS);
-        assertFalse(thread.equals("spawn-reaper"), "a caller's stage ran on the event loop");
+        Path gate = Files.createTempFile("spawn-gate", "");
+        Files.delete(gate);
+        try {
+            // the child waits for the gate, opened only once the stage is chained, so the stage
+            // runs on the thread that completes the future
+            CompletableFuture<String> stage = sh.callAsync(
+                    shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate", gate.toString())
+                            .timeout(Duration.ofSeconds(20)).build())
+                    .thenApply(result -> Thread.currentThread().getName());
+            assertFalse(stage.isDone(), "the child ended before the gate opened");
+            Files.createFile(gate);
+            String thread = stage.get(20, TimeUnit.SECONDS);
+            assertFalse(thread.equals("spawn-reaper"), "a caller's stage ran on the event loop");
+        } finally {
+            Files.deleteIfExists(gate);
+        }
+    }
+
+    @Test
+    void callReturnsOnlyOnceItsChildIsReaped() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            ToolResult result = sh.call(shell("exit 0").build());
+            // the loop wakes the caller itself: the reap must come before that, not after
+            assertFalse(Files.exists(Paths.get("/proc", Long.toString(result.pid()))),
+                    "call " + i + " returned while its child " + result.pid() + " was not yet reaped");
+        }
     }
 
     @Test
