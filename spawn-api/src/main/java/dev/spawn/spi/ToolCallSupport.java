@@ -15,12 +15,23 @@ public interface ToolCallSupport {
     /**
      * Starts {@code request} (built by {@link ToolCall#toRequest()}) and runs the call.
      *
-     * @param callerWaits true when the future goes to nobody but a thread that blocks in
-     *     {@code get()} (and may cancel): the loop may then complete it itself. False when
-     *     callers may chain stages on it, which must never run on the loop thread.
-     * @return completed with the result; cancelling it kills the child (and its group)
+     * @return completed with the result, never on the loop thread; cancelling it kills the
+     *     child (and its group)
      * @throws IOException when the child cannot be started
      */
-    CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call, boolean callerWaits)
-            throws IOException;
+    CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException;
+
+    /**
+     * As {@link #startToolCall(SpawnRequest, ToolCall)}, told whether stages may be chained on
+     * the future.
+     *
+     * @param callerWaits true when the future goes to nobody but a thread that blocks in
+     *     {@code get()} (and may cancel): the loop may then complete it itself, sparing a
+     *     hand-off. False when callers may chain stages on it, which must never run on the loop
+     *     thread. A backend without the hand-off to spare ignores it (the default).
+     */
+    default CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call, boolean callerWaits)
+            throws IOException {
+        return startToolCall(request, call);
+    }
 }

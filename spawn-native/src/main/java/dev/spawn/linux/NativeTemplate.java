@@ -47,6 +47,11 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     }
 
     @Override
+    public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException {
+        return startToolCall(request, call, false);
+    }
+
+    @Override
     public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call,
             boolean callerWaits) throws IOException {
         long started = System.nanoTime();
