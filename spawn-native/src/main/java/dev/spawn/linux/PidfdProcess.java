@@ -143,7 +143,8 @@ final class PidfdProcess extends SpawnedProcess {
         }
         int raw = pidfd.tryAcquire();
         if (raw < 0) {
-            // the pidfd is closed only after the exit was recorded
+            // the pidfd is closed only once the child is known to have exited (a waiter claims
+            // the reap only after WNOWAIT saw the zombie)
             return true;
         }
         try {

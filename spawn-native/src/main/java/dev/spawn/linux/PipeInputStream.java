@@ -46,8 +46,9 @@ final class PipeInputStream extends InputStream {
      * Sets what a read asks before it goes to the pipe: once the child has exited, the read keeps
      * the pipe's rest and reads end of file after it, so a grandchild holding the pipe open
      * cannot block a read that starts after the exit (as ProcessBuilder's reaper, which drains
-     * the pipes at once, ensures). Reaping is left to waitFor and the reaper: a read needs only
-     * the fact, and the reap path stays out of the read's compiled code.
+     * the pipes at once, ensures). Reaping is left to waitFor, isAlive, exitValue and the
+     * reaper's sweep (50-75 ms after the spawn), which release the other streams too: a read
+     * needs only the fact, and the reap path stays out of the read's compiled code.
      */
     void childGone(BooleanSupplier gone) {
         childGone = gone;

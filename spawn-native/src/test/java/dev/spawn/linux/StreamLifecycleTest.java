@@ -50,6 +50,34 @@ class StreamLifecycleTest {
     }
 
     @Test
+    void readingToEofWithoutWaitingStillReapsTheChildAndReleasesEveryPipe() throws Exception {
+        long before = pipes();
+        long[] pids = new long[20];
+        for (int i = 0; i < pids.length; i++) {
+            SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "stdio").build());
+            pids[i] = child.pid();
+            child.getInputStream().readAllBytes();
+            child.getErrorStream().readAllBytes();
+        }
+        // nobody waits: the reaper's sweep (50-75 ms after each spawn) must reap and release
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((pipes() != before || anyAlive(pids)) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertFalse(anyAlive(pids), "a child nobody waited for was never reaped");
+        assertEquals(before, pipes(), "pipe fds (stdin's too) left open with no wait");
+    }
+
+    private static boolean anyAlive(long[] pids) {
+        for (long pid : pids) {
+            if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void outputIsKeptAfterExitAndTheFdReleased() throws Exception {
         long before = pipes();
         SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "echo", "kept after exit").build());

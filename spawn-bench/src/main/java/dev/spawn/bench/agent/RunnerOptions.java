@@ -17,8 +17,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
     public static final int SETTLE_BATCH = 1024;
     /**
      * The least warm-up {@code --settle-jit} accepts. Compiler threads can idle while a method
-     * run once per call is still short of its C2 threshold (5,000 calls, scaled up while the
-     * C2 queue is long): with 2,000 warm-up calls and 3,072 in settle batches, a full-mix worker
+     * run once per call is still short of its C2 threshold (with HotSpot's default thresholds
+     * 5,000 calls, scaled up while the C2 queue is long; a {@code --jvm-arg} such as
+     * {@code -XX:CompileThresholdScaling} moves it): with 2,000 warm-up calls and 3,072 in settle batches, a full-mix worker
      * compiled its whole call path in C2 (2.3 s) in the timed window; with 8,000 none did.
      */
     public static final int SETTLE_MIN_WARMUP = 8000;
