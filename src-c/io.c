@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,9 +131,17 @@ SPAWN_EXPORT int spawn_pipe2(int32_t *fds, int32_t nonblock)
 
 SPAWN_EXPORT int spawn_open(const char *path, int32_t flags, int32_t mode)
 {
+	struct stat st;
 	int fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_DIRECTORY) &&
+	    !fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	return fd;
 }
 
 /* On Linux the fd is gone even when close() reports EINTR; retrying could

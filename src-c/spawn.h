@@ -199,7 +199,9 @@ SPAWN_EXPORT int spawn_pipe(int32_t *fds);
 #define SPAWN_PIPE_NONBLOCK_READ 0x1
 #define SPAWN_PIPE_NONBLOCK_WRITE 0x2
 SPAWN_EXPORT int spawn_pipe2(int32_t *fds, int32_t nonblock);
-/* open(path, flags | O_CLOEXEC, mode). */
+/* open(path, flags | O_CLOEXEC, mode); a directory opened read-only without
+ * O_DIRECTORY is refused with -EISDIR, as the JDK's FileInputStream refuses
+ * it (a child's stdin is never meant to be one). */
 SPAWN_EXPORT int spawn_open(const char *path, int32_t flags, int32_t mode);
 SPAWN_EXPORT int spawn_close(int32_t fd);
 /* read/write, retried on EINTR; returns bytes moved (0 = EOF for read). */

@@ -1250,6 +1250,10 @@ static void test_fd_helpers(void)
 	CHECK_INT(fcntl(fd, F_GETFD), FD_CLOEXEC);
 	spawn_close(fd);
 	CHECK_INT(spawn_open("/nonexistent", O_RDONLY, 0), -ENOENT);
+	CHECK_INT(spawn_open("/tmp", O_RDONLY, 0), -EISDIR);
+	fd = spawn_open("/tmp", O_RDONLY | O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	spawn_close(fd);
 
 	/* a broken pipe is an error, not a signal (SIGPIPE is blocked here) */
 	sigset_t s, old;

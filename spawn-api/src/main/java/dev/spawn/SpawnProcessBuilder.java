@@ -8,8 +8,10 @@ import dev.spawn.internal.StartFailures;
 import dev.spawn.internal.TemplateCache;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.NullStreams;
+import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +65,8 @@ import org.slf4j.LoggerFactory;
 public final class SpawnProcessBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(SpawnProcessBuilder.class);
     private static final String SHELL = "/bin/sh";
+    /** ProcessBuilder's stdin buffer ({@code ProcessPipeOutputStream}). */
+    private static final int STDIN_BUFFER = 8192;
 
     private List<String> command;
     private File directory;
@@ -287,12 +291,17 @@ public final class SpawnProcessBuilder {
 
     /**
      * The child as ProcessBuilder returns it: a stream that is not a pipe is ProcessBuilder's
-     * null stream (never closed, so closing one process's null stream cannot affect another's).
+     * null stream (never closed, so closing one process's null stream cannot affect another's),
+     * and stdin is buffered (8 KiB) as ProcessBuilder's is, so small writes cost no write(2)
+     * each and a write to a child that exited fails at flush or close, not before.
      */
     private DropInProcess wrap(SpawnedProcess child, boolean stdinPiped, boolean stdoutPiped) {
         boolean stderrPiped = !redirectErrorStream && redirectError() == Redirect.PIPE;
-        return new DropInProcess(child, stdinPiped ? child.getOutputStream() : NullStreams.OUTPUT,
-                stdoutPiped ? child.getInputStream() : NullStreams.INPUT,
+        OutputStream stdin = !stdinPiped ? NullStreams.OUTPUT
+                // the PROCESS_BUILDER backend's stream is the JDK's own, buffered already
+                : child.backend() == Backend.PROCESS_BUILDER ? child.getOutputStream()
+                : new BufferedOutputStream(child.getOutputStream(), STDIN_BUFFER);
+        return new DropInProcess(child, stdin, stdoutPiped ? child.getInputStream() : NullStreams.INPUT,
                 stderrPiped ? child.getErrorStream() : NullStreams.INPUT);
     }
 

@@ -227,6 +227,7 @@ class ProcessBuilderDifferentialTest {
                 }),
                 s("NUL in an argument", cmd("echo", "a\0b")),
                 s("missing stdin file", (b, dir) -> b.command("cat").redirectInput(Redirect.from(dir.resolve("none").toFile()))),
+                s("stdin from a directory", (b, dir) -> b.command("cat").redirectInput(Redirect.from(dir.toFile()))),
                 s("stdout to a directory", (b, dir) -> b.command("cat").directory(dir.toFile())
                         .redirectOutput(Redirect.to(dir.toFile()))),
                 s("missing program still creates the output file",
@@ -308,6 +309,24 @@ class ProcessBuilderDifferentialTest {
                             Harness.runToEnd(p, o);
                         }),
                 s("stdin closed at once", cmd("wc", "-c")),
+                s("stdin written after the child exited", dir -> { }, cmd("true"), (p, dir, o) -> {
+                    o.put("exit", p.waitFor());
+                    OutputStream in = p.getOutputStream();
+                    for (String step : new String[] {"write", "flush", "close"}) {
+                        try {
+                            if (step.equals("write")) {
+                                in.write("small".getBytes(StandardCharsets.UTF_8));
+                            } else if (step.equals("flush")) {
+                                in.flush();
+                            } else {
+                                in.close();
+                            }
+                            o.put(step, "ok");
+                        } catch (IOException e) {
+                            o.put(step, e.getClass().getName());
+                        }
+                    }
+                }),
                 s("5 MB through cat while reading", dir -> { }, cmd("cat"), (p, dir, o) -> {
                     CompletableFuture<byte[]> out = Harness.drain(p.getInputStream());
                     byte[] chunk = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.UTF_8);
