@@ -96,7 +96,12 @@ class SpawnProcessBuilderApiTest {
                 m -> m.entrySet().iterator().next().setValue("bad\0"), m -> m.put("K", "v"),
                 m -> m.entrySet().stream().filter(e -> e.getKey().equals("K")).findFirst().get().setValue("ok"),
                 m -> m.values().remove("ok"), m -> m.putAll(Map.of("P", "1", "Q", "2")), m -> m.keySet().contains(5),
-                m -> m.entrySet().removeIf(e -> e.getKey().startsWith("Q")), Map::clear, m -> m.put("Z", "last"));
+                m -> m.entrySet().removeIf(e -> e.getKey().startsWith("Q")),
+                // queries take any string: only put and setValue check names and values
+                m -> m.get("A=B"), m -> m.containsKey("A\0"), m -> m.remove("A=B"), m -> m.containsValue("v\0"),
+                m -> m.keySet().contains("A=B"), m -> m.keySet().remove("X\0"), m -> m.values().contains("v\0"),
+                m -> m.values().remove("v\0"), m -> m.entrySet().contains(Map.entry("A=B", "x")),
+                m -> m.entrySet().remove(Map.entry("A", "x\0")), Map::clear, m -> m.put("Z", "last"));
         for (int i = 0; i < operations.size(); i++) {
             Consumer<Map<String, String>> operation = operations.get(i);
             assertEquals(outcome(() -> operation.accept(jdk)), outcome(() -> operation.accept(spawn)), "operation #" + i);

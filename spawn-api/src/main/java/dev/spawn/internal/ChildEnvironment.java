@@ -12,11 +12,12 @@ import java.util.Set;
 
 /**
  * The map {@code SpawnProcessBuilder.environment()} returns: a mutable copy of the caller's
- * environment with the checks of the JDK's {@code ProcessEnvironment.StringEnvironment}. A name
- * containing {@code '='} or NUL, or a value containing NUL, is an {@link IllegalArgumentException}
- * with the JDK's message; {@code null} is a {@link NullPointerException} and a key or value that
- * is not a {@code String} a {@link ClassCastException}, in queries too. Its views support removal
- * and {@code Entry.setValue} (checked), not addition.
+ * environment with the checks of the JDK's {@code ProcessEnvironment.StringEnvironment}. Putting
+ * a name containing {@code '='} or NUL, or a value containing NUL, is an
+ * {@link IllegalArgumentException} with the JDK's message; a query with one finds nothing, as
+ * the JDK's does. {@code null} is a {@link NullPointerException} and a key or value that is not
+ * a {@code String} a {@link ClassCastException}, in queries too. Its views support removal and
+ * {@code Entry.setValue} (checked), not addition.
  */
 public final class ChildEnvironment extends AbstractMap<String, String> {
     private final Map<String, String> map;
@@ -26,20 +27,27 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
         this.map = new HashMap<>(initial);
     }
 
+    /** A name to store: checked. */
     private static String name(Object key) {
-        String name = (String) key;
+        String name = query(key);
         if (name.indexOf('=') != -1 || name.indexOf('\u0000') != -1) {
             throw new IllegalArgumentException("Invalid environment variable name: \"" + name + "\"");
         }
         return name;
     }
 
+    /** A value to store: checked. */
     private static String value(Object object) {
-        String value = (String) object;
+        String value = query(object);
         if (value.indexOf('\u0000') != -1) {
             throw new IllegalArgumentException("Invalid environment variable value: \"" + value + "\"");
         }
         return value;
+    }
+
+    /** A name or value to look for: any string, as the JDK's valueOfQueryOnly; not null. */
+    private static String query(Object object) {
+        return Objects.requireNonNull((String) object);
     }
 
     @Override
@@ -59,17 +67,17 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
 
     @Override
     public boolean containsKey(Object key) {
-        return map.containsKey(name(key));
+        return map.containsKey(query(key));
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return map.containsValue(value(value));
+        return map.containsValue(query(value));
     }
 
     @Override
     public String get(Object key) {
-        return map.get(name(key));
+        return map.get(query(key));
     }
 
     @Override
@@ -79,7 +87,7 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
 
     @Override
     public String remove(Object key) {
-        return map.remove(name(key));
+        return map.remove(query(key));
     }
 
     @Override
@@ -102,12 +110,12 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
 
             @Override
             public boolean contains(Object o) {
-                return map.containsKey(name(o));
+                return map.containsKey(query(o));
             }
 
             @Override
             public boolean remove(Object o) {
-                return map.keySet().remove(name(o));
+                return map.keySet().remove(query(o));
             }
         };
     }
@@ -132,12 +140,12 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
 
             @Override
             public boolean contains(Object o) {
-                return map.containsValue(value(o));
+                return map.containsValue(query(o));
             }
 
             @Override
             public boolean remove(Object o) {
-                return map.values().remove(value(o));
+                return map.values().remove(query(o));
             }
         };
     }
@@ -179,13 +187,13 @@ public final class ChildEnvironment extends AbstractMap<String, String> {
             @Override
             public boolean contains(Object o) {
                 Map.Entry<?, ?> entry = (Map.Entry<?, ?>) o;
-                return map.entrySet().contains(Map.entry(name(entry.getKey()), value(entry.getValue())));
+                return map.entrySet().contains(Map.entry(query(entry.getKey()), query(entry.getValue())));
             }
 
             @Override
             public boolean remove(Object o) {
                 Map.Entry<?, ?> entry = (Map.Entry<?, ?>) o;
-                return map.entrySet().remove(Map.entry(name(entry.getKey()), value(entry.getValue())));
+                return map.entrySet().remove(Map.entry(query(entry.getKey()), query(entry.getValue())));
             }
         };
     }
