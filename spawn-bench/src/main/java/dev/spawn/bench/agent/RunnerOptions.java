@@ -19,8 +19,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
      * The least warm-up {@code --settle-jit} accepts. Compiler threads can idle while a method
      * run once per call is still short of its C2 threshold (with HotSpot's default thresholds
      * 5,000 calls, scaled up while the C2 queue is long; a {@code --jvm-arg} such as
-     * {@code -XX:CompileThresholdScaling} moves it): with 2,000 warm-up calls and 3,072 in settle batches, a full-mix worker
-     * compiled its whole call path in C2 (2.3 s) in the timed window; with 8,000 none did.
+     * {@code -XX:CompileThresholdScaling} moves it): with 2,000 warm-up calls and 3,072 in settle
+     * batches, a full-mix worker compiled its whole call path in C2 (2.3 s) in the timed window;
+     * with 8,000 none did.
      */
     public static final int SETTLE_MIN_WARMUP = 8000;
 
@@ -38,10 +39,12 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
                 "  --warmup N           warm-up calls per worker before the timed part (default 32)",
-                "  --settle-jit         then the first 1024 warm-up calls again, batch after batch, until two",
+                "  --settle-jit         then the first " + SETTLE_BATCH
+                        + " warm-up calls again, batch after batch, until two",
                 "                       batches in a row leave the worker JVM's JIT compiler threads on CPU for",
                 "                       under 2% of their time (at most 30 batches or 150 s): the steady state of",
-                "                       a long-lived JVM. Needs --warmup " + SETTLE_MIN_WARMUP + " or more; the C driver has no JIT",
+                "                       a long-lived JVM. Needs --warmup " + SETTLE_MIN_WARMUP
+                        + " or more; the C driver has no JIT",
                 "  --tool NAME=PATH     use PATH for command NAME instead of the PATH lookup",
                 "                       (e.g. --tool python3=/usr/bin/python3)",
                 "  --keep-shims         run a #! shim found first on PATH (pyenv's python3) even when a binary",
