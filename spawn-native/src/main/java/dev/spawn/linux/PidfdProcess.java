@@ -47,6 +47,12 @@ final class PidfdProcess extends SpawnedProcess {
      * reaps the child first (then CLOSED: the waiter closed it); set once, by CAS.
      */
     private final AtomicInteger watch = new AtomicInteger(UNWATCHED);
+    /**
+     * Set once the pidfd was seen readable: the child has exited and is a zombie (or reaped),
+     * so a later reap goes straight to waitid, with no poll and no WNOWAIT probe. A caller that
+     * drains the pipes and then waits thus pays one system call for the reap.
+     */
+    private volatile boolean exitSeen;
     private final Reaper loop;
     /** When the child was spawned ({@link System#nanoTime()}), for {@link Reaper#watchSoon}. */
     final long spawnedAt = System.nanoTime();
@@ -113,11 +119,14 @@ final class PidfdProcess extends SpawnedProcess {
         }
         try {
             int[] status = new int[2];
-            // WNOWAIT first: only a child known to be a zombie is claimed, so the reaper never
-            // drops the pidfd of a child that nobody then reaps
-            if (LibSpawn.spawn_poll_in(raw, millis) <= 0
-                    || LibSpawn.spawn_wait(raw, LibSpawn.WAIT_NOHANG | LibSpawn.WAIT_NOWAIT, status) <= 0) {
-                return;
+            // Only a child known to be a zombie is claimed, so the reaper never drops the pidfd
+            // of a child that nobody then reaps. A readable pidfd says so: the kernel marks the
+            // task a zombie before it wakes the pidfd's pollers.
+            if (!exitSeen) {
+                if (LibSpawn.spawn_poll_in(raw, millis) <= 0) {
+                    return;
+                }
+                exitSeen = true;
             }
             while (!reaping.compareAndSet(false, true)) {
                 // The loop is reaping it this moment (or looked just before the exit and lets go):
@@ -148,7 +157,10 @@ final class PidfdProcess extends SpawnedProcess {
             return true;
         }
         try {
-            return LibSpawn.spawn_poll_in(raw, 0) > 0;
+            if (LibSpawn.spawn_poll_in(raw, 0) > 0) {
+                exitSeen = true;
+            }
+            return exitSeen;
         } finally {
             pidfd.release();
         }
