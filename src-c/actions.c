@@ -158,29 +158,51 @@ SPAWN_EXPORT int spawn_actions_check(const int64_t *actions, int32_t nactions,
 /* argv/envp: packed NUL-terminated strings -> char *[] for execve.    */
 /* ------------------------------------------------------------------ */
 
-static void unpack_into(char **vec, const char *packed, int32_t count)
+/* Whether count strings and the length of their buffer can be unpacked:
+ * each string takes at least its NUL, which also bounds the allocation. */
+static bool packed_valid(const char *packed, int32_t len, int32_t count)
 {
+	return count >= 0 && len >= 0 && count <= len && (packed || !len);
+}
+
+/* false when a string does not end inside the len bytes at packed. */
+static bool unpack_into(char **vec, const char *packed, int32_t len,
+			int32_t count)
+{
+	size_t left = (size_t)len;
+
 	for (int32_t i = 0; i < count; i++) {
+		const char *nul = memchr(packed, '\0', left);
+
+		if (!nul)
+			return false;
 		vec[i] = (char *)packed;
-		packed += strlen(packed) + 1;
+		left -= (size_t)(nul + 1 - packed);
+		packed = nul + 1;
 	}
 	vec[count] = NULL;
+	return true;
 }
 
 /* One allocation holds argv then envp, so *envp_out = *vec_out + argc + 1.
  * It is built before the child exists: the child may not allocate. */
-int unpack_vectors(const char *argv, int32_t argc, const char *envp,
-		   int32_t envc, char ***vec_out)
+int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
+		   const char *envp, int32_t envp_len, int32_t envc,
+		   char ***vec_out)
 {
 	char **vec;
 
-	if (argc < 0 || envc < 0 || (argc && !argv) || (envc && !envp))
+	if (!packed_valid(argv, argv_len, argc) ||
+	    !packed_valid(envp, envp_len, envc))
 		return -EINVAL;
 	vec = malloc(((size_t)argc + (size_t)envc + 2) * sizeof(*vec));
 	if (!vec)
 		return -ENOMEM;
-	unpack_into(vec, argv, argc);
-	unpack_into(vec + argc + 1, envp, envc);
+	if (!unpack_into(vec, argv, argv_len, argc) ||
+	    !unpack_into(vec + argc + 1, envp, envp_len, envc)) {
+		free(vec);
+		return -EINVAL;
+	}
 	*vec_out = vec;
 	return 0;
 }

@@ -42,8 +42,9 @@ struct spawn_actions {
 int decode_actions(const int64_t *actions, int32_t nactions,
 		   const char *strings, int32_t strings_len,
 		   struct spawn_actions *out, int32_t *bad_index);
-int unpack_vectors(const char *argv, int32_t argc, const char *envp,
-		   int32_t envc, char ***vec_out);
+int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
+		   const char *envp, int32_t envp_len, int32_t envc,
+		   char ***vec_out);
 
 /* child.c */
 

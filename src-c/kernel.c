@@ -71,7 +71,8 @@ SPAWN_EXPORT int spawn_kernel_probe(int64_t nr_create, const char *elf_path)
 
 SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 				    int32_t flags, const char *argv,
-				    int32_t argc, const char *envp,
+				    int32_t argv_len, int32_t argc,
+				    const char *envp, int32_t envp_len,
 				    int32_t envc, const int64_t *actions,
 				    int32_t nactions, const char *strings,
 				    int32_t strings_len, int32_t *out)
@@ -89,7 +90,7 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 			   &bad);
 	if (r)
 		return r;
-	r = unpack_vectors(argv, argc, envp, envc, &vec);
+	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec);
 	if (r)
 		return r;
 

@@ -8,7 +8,9 @@
  *
  * Flat encodings shared with Java (dev.spawn.linux.NativeSpawn):
  *  - strings: "argv/envp" are `count` NUL-terminated strings packed back to
- *    back in one buffer.
+ *    back in one buffer of `len` bytes (bytes after the last are ignored).
+ *    A string that does not end inside the buffer is -EINVAL, so a wrong
+ *    count can never make the shim read past what Java handed over.
  *  - actions: SPAWN_ACTION_WORDS int64 words per action:
  *      [0] type   (SPAWN_TEMPLATE_ACTION_*)
  *      [1] flags  (u32)
@@ -87,7 +89,8 @@ SPAWN_EXPORT int spawn_kernel_create(int64_t nr_create, const char *path,
  * 1). SPAWN_FLAG_EXEC_BY_PATH is -EINVAL here. */
 SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 				    int32_t flags, const char *argv,
-				    int32_t argc, const char *envp,
+				    int32_t argv_len, int32_t argc,
+				    const char *envp, int32_t envp_len,
 				    int32_t envc, const int64_t *actions,
 				    int32_t nactions, const char *strings,
 				    int32_t strings_len, int32_t *out);
@@ -127,8 +130,9 @@ SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
  */
 SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 				  const int64_t *identity, int32_t flags,
-				  const char *argv, int32_t argc,
-				  const char *envp, int32_t envc,
+				  const char *argv, int32_t argv_len,
+				  int32_t argc, const char *envp,
+				  int32_t envp_len, int32_t envc,
 				  const int64_t *actions, int32_t nactions,
 				  const char *strings, int32_t strings_len,
 				  int32_t *out);
@@ -165,8 +169,9 @@ SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 /* spawn_user_spawn with child options; opts may be NULL (no option). */
 SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 				       const int64_t *identity, int32_t flags,
-				       const char *argv, int32_t argc,
-				       const char *envp, int32_t envc,
+				       const char *argv, int32_t argv_len,
+				       int32_t argc, const char *envp,
+				       int32_t envp_len, int32_t envc,
 				       const int64_t *actions,
 				       int32_t nactions, const char *strings,
 				       int32_t strings_len,

@@ -178,14 +178,16 @@ static void reap(int pidfd)
 
 SPAWN_EXPORT int spawn_user_spawn(int32_t held_fd, const char *path,
 				  const int64_t *identity, int32_t flags,
-				  const char *argv, int32_t argc,
-				  const char *envp, int32_t envc,
+				  const char *argv, int32_t argv_len,
+				  int32_t argc, const char *envp,
+				  int32_t envp_len, int32_t envc,
 				  const int64_t *actions, int32_t nactions,
 				  const char *strings, int32_t strings_len,
 				  int32_t *out)
 {
 	return spawn_user_spawn_opts(held_fd, path, identity, flags, argv,
-				     argc, envp, envc, actions, nactions,
+				     argv_len, argc, envp, envp_len, envc,
+				     actions, nactions,
 				     strings, strings_len, NULL, out);
 }
 
@@ -209,8 +211,9 @@ static bool options_valid(const int32_t *opts)
 
 SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 				       const int64_t *identity, int32_t flags,
-				       const char *argv, int32_t argc,
-				       const char *envp, int32_t envc,
+				       const char *argv, int32_t argv_len,
+				       int32_t argc, const char *envp,
+				       int32_t envp_len, int32_t envc,
 				       const int64_t *actions,
 				       int32_t nactions, const char *strings,
 				       int32_t strings_len,
@@ -235,7 +238,7 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 	r = spawn_user_check(path, held_fd, identity);
 	if (r)
 		return r;
-	r = unpack_vectors(argv, argc, envp, envc, &vec);
+	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec);
 	if (r)
 		return r;
 

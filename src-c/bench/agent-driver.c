@@ -158,6 +158,7 @@ struct call {
 	long index;
 	char *exe;     /* absolute path */
 	char *argv;    /* packed: exe, then args, each NUL-terminated */
+	int argv_len;
 	int argc;
 	char **vec;    /* the same strings as a NULL-terminated vector */
 	int tmpl;      /* index into templates (shim mode) */
@@ -176,6 +177,7 @@ static int shim_mode;
 static const char *workspace;
 static int devnull;
 static char *envbuf;
+static int envbuf_len;
 static int envc;
 
 static void protocol(const char *fmt, ...)
@@ -299,6 +301,7 @@ static struct call *read_calls(const char *file, int worker, int workers, long *
 		for (int i = 2; i < nf; i++)
 			size += urldecode(fields[i]) + 1;
 		c->argc = nf - 2;
+		c->argv_len = (int)size;
 		c->argv = malloc(size);
 		c->vec = calloc(c->argc + 1, sizeof(char *));
 		if (!c->argv || !c->vec)
@@ -369,7 +372,8 @@ static int spawn_shim(struct slot *s, int out_w, int err_w, int dirfd)
 	act[4 * SPAWN_ACTION_WORDS + 2] = dirfd;
 	r = spawn_user_spawn(t->held, t->path, t->id,
 			     t->kind == SPAWN_KIND_ELF ? 0 : SPAWN_FLAG_EXEC_BY_PATH,
-			     s->call->argv, s->call->argc, envbuf, envc, act, 5, "", 1, res);
+			     s->call->argv, s->call->argv_len, s->call->argc,
+			     envbuf, envbuf_len, envc, act, 5, "", 1, res);
 	if (r < 0) {
 		snprintf(s->error, sizeof(s->error), "spawn failed: action %d errno %d (%s)", res[2], -r,
 			 strerror(-r));
@@ -568,6 +572,7 @@ static void pack_environment(void)
 	envbuf = malloc(size);
 	if (!envbuf)
 		die("out of memory");
+	envbuf_len = (int)size;
 	envbuf[0] = '\0';
 	for (char **e = environ; *e; e++, envc++) {
 		size_t l = strlen(*e) + 1;

@@ -52,7 +52,7 @@ static size_t pack(char *buf, size_t cap, char **strs, int n)
 }
 
 static int start(const char *path, int held, const int64_t *id, const char *argv,
-		 int argc, int use_pipe, int devnull, struct slot *s)
+		 int argv_len, int argc, int use_pipe, int devnull, struct slot *s)
 {
 	int64_t act[4 * SPAWN_ACTION_WORDS] = { 0 };
 	int fds[2] = { -1, -1 };
@@ -69,7 +69,8 @@ static int start(const char *path, int held, const int64_t *id, const char *argv
 		a[2] = target == 1 && use_pipe ? fds[1] : devnull;
 		a[3] = target;
 	}
-	r = spawn_user_spawn(held, path, id, 0, argv, argc, "", 0, act, 4, "", 1, out);
+	r = spawn_user_spawn(held, path, id, 0, argv, argv_len, argc, "", 1, 0, act,
+			     4, "", 1, out);
 	if (use_pipe)
 		spawn_close(fds[1]);
 	if (r < 0) {
@@ -98,6 +99,7 @@ static void finish(struct slot *s)
 int main(int argc, char **argv)
 {
 	static char argbuf[65536];
+	int argbuf_len;
 	int64_t id[SPAWN_IDENTITY_WORDS];
 	int32_t kind;
 	long total, inflight, done = 0, started = 0;
@@ -122,12 +124,12 @@ int main(int argc, char **argv)
 	}
 	/* argv[0] of the child is the program, then the arguments after the mode. */
 	argv[4] = argv[3];
-	pack(argbuf, sizeof(argbuf), argv + 4, argc - 4);
+	argbuf_len = (int)pack(argbuf, sizeof(argbuf), argv + 4, argc - 4);
 	slots = calloc(inflight, sizeof(*slots));
 	pfds = calloc(inflight, sizeof(*pfds));
 	t0 = now();
 	for (long i = 0; i < inflight; i++, started++)
-		if (start(argv[3], held, id, argbuf, argc - 4, use_pipe, devnull, &slots[i]))
+		if (start(argv[3], held, id, argbuf, argbuf_len, argc - 4, use_pipe, devnull, &slots[i]))
 			return 1;
 	while (done < total) {
 		for (long i = 0; i < inflight; i++) {
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
 			finish(&slots[i]);
 			done++;
 			if (started < total) {
-				if (start(argv[3], held, id, argbuf, argc - 4, use_pipe, devnull, &slots[i]))
+				if (start(argv[3], held, id, argbuf, argbuf_len, argc - 4, use_pipe, devnull, &slots[i]))
 					return 1;
 				started++;
 			} else {

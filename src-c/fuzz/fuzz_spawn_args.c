@@ -8,11 +8,10 @@
  *
  * Input: byte 0 argc (0..63), byte 1 envc (0..63), byte 2 nactions
  * (0..15), byte 3 flags; then nactions * 8 int64 action words; the rest is
- * split in half: argv bytes and envp bytes. Each string buffer is copied to
- * a heap buffer of exactly its length. The C API takes no buffer lengths for
- * argv/envp (argc/envc strings must be in the buffer: Java's CStrings.pack
- * guarantees it), so the harness keeps to that contract: it appends the NULs
- * needed for argc/envc strings to exist, and that is all it adds.
+ * split in half: argv bytes and envp bytes. Each is copied, as it is, to a
+ * heap buffer of exactly its length, which is passed with it: counts that
+ * the bytes do not hold (too few NULs) must be refused with EINVAL, and any
+ * read past a buffer is caught by ASan.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,21 +20,13 @@
 
 #include "spawn.h"
 
-static char *packed(const uint8_t *data, size_t len, int count, size_t *out_len)
+/* A heap copy of exactly len bytes (one byte allocated for len 0). */
+static char *copy(const uint8_t *data, size_t len)
 {
-	size_t nuls = 0;
-	char *buf;
+	char *buf = malloc(len ? len : 1);
 
-	for (size_t i = 0; i < len; i++)
-		nuls += data[i] == 0;
-	/* enough terminators for `count` strings, and the last one closed */
-	size_t extra = nuls >= (size_t)count ? 1 : (size_t)count - nuls + 1;
-	buf = malloc(len + extra);
-	if (!buf)
-		return NULL;
-	memcpy(buf, data, len);
-	memset(buf + len, 0, extra);
-	*out_len = len + extra;
+	if (buf && len)
+		memcpy(buf, data, len);
 	return buf;
 }
 
@@ -66,11 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += nwords * 8;
 	size -= nwords * 8;
 	half = size / 2;
-	argv = packed(data, half, argc, &argv_len);
-	envp = packed(data + half, size - half, envc, &envp_len);
+	argv_len = half;
+	envp_len = size - half;
+	argv = copy(data, argv_len);
+	envp = copy(data + half, envp_len);
 	if (argv && envp) {
 		/* the strings pool of the actions is the argv buffer: any bytes */
-		r = spawn_kernel_spawn(-1, -1, flags, argv, argc, envp, envc,
+		r = spawn_kernel_spawn(-1, -1, flags, argv, (int32_t)argv_len,
+				       argc, envp, (int32_t)envp_len, envc,
 				       words, nactions, argv, (int32_t)argv_len,
 				       out);
 		if (r != -ENOSYS && r != -EINVAL && r != -E2BIG)

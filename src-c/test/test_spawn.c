@@ -235,8 +235,8 @@ static void read_all(int fd, char *buf, size_t cap)
  * stdout (so user action i has index i + 1), collects stdout and reaps.
  */
 static void run_argv(const struct tmpl *t, int flags, const struct acts *user,
-		     const char *const *argv, const char *env, int envc,
-		     struct result *r)
+		     const char *const *argv, const char *env, int env_len,
+		     int envc, struct result *r)
 {
 	struct acts all;
 	char packed[4096];
@@ -258,12 +258,14 @@ static void run_argv(const struct tmpl *t, int flags, const struct acts *user,
 		all.slen = user->slen;
 	}
 	if (t->kernel)
-		r->rc = spawn_kernel_spawn(NR_SPAWN, t->fd, flags, packed, argc,
-					   env, envc, all.w, all.n,
+		r->rc = spawn_kernel_spawn(NR_SPAWN, t->fd, flags, packed,
+					   sizeof(packed), argc, env, env_len,
+					   envc, all.w, all.n,
 					   all.strings, all.slen, r->out);
 	else
 		r->rc = spawn_user_spawn(t->fd, t->path, t->id, flags, packed,
-					 argc, env, envc, all.w, all.n,
+					 sizeof(packed), argc, env, env_len,
+					 envc, all.w, all.n,
 					 all.strings, all.slen, r->out);
 	spawn_close(p[1]);
 	read_all(p[0], r->text, sizeof(r->text));
@@ -291,7 +293,7 @@ static void run_probe(const struct tmpl *t, int flags, const struct acts *a,
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
-	run_argv(t, flags, a, argv, default_env, 2, r);
+	run_argv(t, flags, a, argv, default_env, sizeof(default_env), 2, r);
 }
 
 static void check_exited(const struct result *r, int code)
@@ -501,7 +503,7 @@ static void test_kernel_entry_points(void)
 	CHECK_INT(spawn_kernel_create(NR_CREATE, NULL, -1), -EINVAL);
 	CHECK_INT(spawn_kernel_create(NR_CREATE, probe_path, 0), -EINVAL);
 	CHECK_INT(spawn_kernel_spawn(NR_SPAWN, 0, SPAWN_FLAG_EXEC_BY_PATH, "",
-				     0, "", 0, NULL, 0, NULL, 0, out),
+				     1, 0, "", 1, 0, NULL, 0, NULL, 0, out),
 		  -EINVAL);
 	if (getenv("SPAWN_TEMPLATE_VM")) {
 		CHECK_INT(probe, 0);
@@ -509,8 +511,8 @@ static void test_kernel_entry_points(void)
 	}
 	CHECK_INT(probe, -ENOSYS);
 	CHECK_INT(spawn_kernel_create(NR_CREATE, probe_path, -1), -ENOSYS);
-	CHECK_INT(spawn_kernel_spawn(NR_SPAWN, 0, 0, "x", 1, "", 0, NULL, 0,
-				     NULL, 0, out),
+	CHECK_INT(spawn_kernel_spawn(NR_SPAWN, 0, 0, "x", 2, 1, "", 1, 0, NULL,
+				     0, NULL, 0, out),
 		  -ENOSYS);
 }
 
@@ -659,7 +661,7 @@ static void test_spawn_true(void)
 	struct result r;
 
 	CHECK(tmpl_open(&t, false, "/bin/true") >= 0);
-	run_argv(&t, 0, NULL, argv, default_env, 2, &r);
+	run_argv(&t, 0, NULL, argv, default_env, sizeof(default_env), 2, &r);
 	check_exited(&r, 0);
 	CHECK(r.out[0] > 0);
 	tmpl_close(&t);
@@ -691,11 +693,11 @@ static void test_spawn_echo_argv_env(void)
 		check_exited(&r, 0);
 		CHECK_STR(r.text, "a b c \n");
 
-		run_argv(t, 0, NULL, argv0, default_env, 2, &r);
+		run_argv(t, 0, NULL, argv0, default_env, sizeof(default_env), 2, &r);
 		check_exited(&r, 0);
 		CHECK_STR(r.text, "custom-name\n");
 
-		run_argv(t, 0, NULL, env_argv, env, 2, &r);
+		run_argv(t, 0, NULL, env_argv, env, sizeof(env), 2, &r);
 		check_exited(&r, 0);
 		CHECK_STR(r.text, "A=1\nB=two words\n");
 	}
@@ -710,10 +712,14 @@ static void test_spawn_signal_and_nohang(void)
 		int32_t out[4], st[2] = { -1, -1 };
 		int argc = pack(packed, sizeof(packed), argv);
 		int rc = t->kernel ?
-			spawn_kernel_spawn(NR_SPAWN, t->fd, 0, packed, argc,
-					   default_env, 2, NULL, 0, NULL, 0, out) :
-			spawn_user_spawn(t->fd, t->path, t->id, 0, packed, argc,
-					 default_env, 2, NULL, 0, NULL, 0, out);
+			spawn_kernel_spawn(NR_SPAWN, t->fd, 0, packed,
+					   sizeof(packed), argc, default_env,
+					   sizeof(default_env), 2, NULL, 0,
+					   NULL, 0, out) :
+			spawn_user_spawn(t->fd, t->path, t->id, 0, packed,
+					 sizeof(packed), argc, default_env,
+					 sizeof(default_env), 2, NULL, 0, NULL,
+					 0, out);
 		CHECK_INT(rc, 0);
 		if (rc)
 			continue;
@@ -1044,6 +1050,50 @@ static void test_spawn_invalid_actions_make_no_child(void)
 	}
 }
 
+/* argc/envc strings that do not all end inside the buffers given are
+ * refused before anything is allocated or spawned: a wrong count from Java
+ * must never read past the bytes it handed over. */
+static void test_spawn_counts_beyond_buffers(void)
+{
+	static const char two[] = { 'a', '\0', 'b', '\0' };
+	static const char open_end[] = { 'a', '\0', 'b' };
+
+	FOR_EACH_BACKEND(t)
+	{
+		int32_t out[SPAWN_RESULT_WORDS] = { 0, 0, 0, 0 };
+		const struct {
+			const char *argv;
+			int argv_len, argc;
+			const char *envp;
+			int envp_len, envc;
+		} bad[] = {
+			{ two, sizeof(two), 3, default_env, sizeof(default_env), 2 },
+			{ open_end, sizeof(open_end), 2, default_env, sizeof(default_env), 2 },
+			/* the literal's own NUL ends a third, empty string */
+			{ two, sizeof(two), 2, default_env, sizeof(default_env), 4 },
+			{ two, sizeof(two), 2, two, 3, 2 },
+			{ two, -1, 0, default_env, sizeof(default_env), 2 },
+			{ two, sizeof(two), -1, default_env, sizeof(default_env), 2 },
+			{ NULL, 4, 0, default_env, sizeof(default_env), 2 },
+			{ two, sizeof(two), INT32_MAX, default_env, sizeof(default_env), 2 },
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int rc = t->kernel ?
+				spawn_kernel_spawn(NR_SPAWN, t->fd, 0,
+					bad[i].argv, bad[i].argv_len, bad[i].argc,
+					bad[i].envp, bad[i].envp_len, bad[i].envc,
+					NULL, 0, NULL, 0, out) :
+				spawn_user_spawn(t->fd, t->path, t->id, 0,
+					bad[i].argv, bad[i].argv_len, bad[i].argc,
+					bad[i].envp, bad[i].envp_len, bad[i].envc,
+					NULL, 0, NULL, 0, out);
+			CHECK_AT(rc == -EINVAL, "case %zu: rc %d", i, rc);
+		}
+		CHECK_INT(out[0], 0);
+	}
+}
+
 static void test_spawn_exec_failure(void)
 {
 	char p[PATH_MAX];
@@ -1069,16 +1119,18 @@ static void test_spawn_script_by_path(void)
 		   "#!/bin/sh\necho \"script-ok $1\"\nexit 7\n", 0755);
 	CHECK(tmpl_open(&t, false, p) >= 0);
 	CHECK_INT(t.kind, SPAWN_KIND_SCRIPT);
-	run_argv(&t, SPAWN_FLAG_EXEC_BY_PATH, NULL, argv, default_env, 2, &r);
+	run_argv(&t, SPAWN_FLAG_EXEC_BY_PATH, NULL, argv, default_env,
+		 sizeof(default_env), 2, &r);
 	check_exited(&r, 7);
 	CHECK_STR(r.text, "script-ok arg1\n");
 
 	/* by fd, the interpreter cannot reopen a close-on-exec fd */
-	run_argv(&t, 0, NULL, argv, default_env, 2, &r);
+	run_argv(&t, 0, NULL, argv, default_env, sizeof(default_env), 2, &r);
 	check_failed(&t, &r, -1, ENOENT);
 
 	CHECK_INT(spawn_user_spawn(t.fd, NULL, t.id, SPAWN_FLAG_EXEC_BY_PATH,
-				   "x", 1, "", 0, NULL, 0, NULL, 0, r.out),
+				   "x", 2, 1, "", 1, 0, NULL, 0, NULL, 0,
+				   r.out),
 		  -EINVAL);
 	tmpl_close(&t);
 
@@ -1304,9 +1356,10 @@ static int spawn_sleeper(const struct tmpl *t, const int32_t *opts,
 	char packed[PATH_MAX + 64];
 	int argc = pack(packed, sizeof(packed), argv);
 
-	return spawn_user_spawn_opts(t->fd, t->path, t->id, 0, packed, argc,
-				     default_env, 2, NULL, 0, NULL, 0, opts,
-				     out);
+	return spawn_user_spawn_opts(t->fd, t->path, t->id, 0, packed,
+				     sizeof(packed), argc, default_env,
+				     sizeof(default_env), 2, NULL, 0, NULL, 0,
+				     opts, out);
 }
 
 /* pgrp and session of a live process, from /proc/PID/stat. */
@@ -1573,6 +1626,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_dup2_same_fd);
 	TEST_RUN(test_spawn_failing_action_is_reaped);
 	TEST_RUN(test_spawn_invalid_actions_make_no_child);
+	TEST_RUN(test_spawn_counts_beyond_buffers);
 	TEST_RUN(test_spawn_exec_failure);
 	TEST_RUN(test_spawn_script_by_path);
 	TEST_RUN(test_spawn_held_fd_survives);

@@ -102,19 +102,17 @@ final class LibSpawn {
 
     static native int spawn_kernel_create(long nrCreate, byte[] path, int execfd);
 
-    static native int spawn_kernel_spawn(long nrSpawn, int templateFd, int flags, byte[] argv, int argc,
-            byte[] envp, int envc, long[] actions, int nactions, byte[] strings, int stringsLen, int[] out);
+    static native int spawn_kernel_spawn(long nrSpawn, int templateFd, int flags, byte[] argv, int argvLen, int argc,
+            byte[] envp, int envpLen, int envc, long[] actions, int nactions, byte[] strings, int stringsLen,
+            int[] out);
 
     static native int spawn_user_create(byte[] path, int execfd, long[] identity, int[] kind);
 
     static native int spawn_user_check(byte[] path, int heldFd, long[] identity);
 
-    static native int spawn_user_spawn(int heldFd, byte[] path, long[] identity, int flags, byte[] argv, int argc,
-            byte[] envp, int envc, long[] actions, int nactions, byte[] strings, int stringsLen, int[] out);
-
     static native int spawn_user_spawn_opts(int heldFd, byte[] path, long[] identity, int flags, byte[] argv,
-            int argc, byte[] envp, int envc, long[] actions, int nactions, byte[] strings, int stringsLen, int[] opts,
-            int[] out);
+            int argvLen, int argc, byte[] envp, int envpLen, int envc, long[] actions, int nactions, byte[] strings,
+            int stringsLen, int[] opts, int[] out);
 
     static native int spawn_kill_group(int pgid, int sig);
 

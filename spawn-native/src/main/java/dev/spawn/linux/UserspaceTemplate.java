@@ -32,8 +32,8 @@ final class UserspaceTemplate extends NativeTemplate {
     @Override
     int call(int held, EncodedCommand command, ChildSetup setup, int[] out) {
         int flags = setup.inheritFds() | (execByPath ? LibSpawn.FLAG_EXEC_BY_PATH : 0);
-        return LibSpawn.spawn_user_spawn_opts(held, path, identity, flags, command.argv, command.argc,
-                command.envp, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
+        return LibSpawn.spawn_user_spawn_opts(held, path, identity, flags, command.argv, command.argv.length,
+                command.argc, command.envp, command.envp.length, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
                 setup.strings().length, setup.options(), out);
     }
 
