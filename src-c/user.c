@@ -30,14 +30,17 @@
 /* What the kernel's spawn_template_file_exec_allowed() asks, from
  * userspace: a regular file, on an exec mount, that we may execute. One
  * call answers both of the last: faccessat(X_OK) fails with EACCES for a
- * regular file on a noexec mount. path is "" with AT_EMPTY_PATH for an fd. */
+ * regular file on a noexec mount. path is "" with AT_EMPTY_PATH for an fd.
+ * Any other error passes through: for X_OK, EPERM (or ENOSYS) comes only
+ * from a seccomp filter or an LSM refusing faccessat2 itself, and calling
+ * that EACCES would blame a file the caller may well execute. */
 static int exec_allowed(int dirfd, const char *path, int flags,
 			const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
 		return -EACCES;
 	if (faccessat(dirfd, path, X_OK, flags | AT_EACCESS))
-		return errno == EACCES || errno == EPERM ? -EACCES : -errno;
+		return -errno;
 	return 0;
 }
 
@@ -77,27 +80,72 @@ static int still_matches(int fd, const int64_t *id)
 		       : -ESTALE;
 }
 
-/* Reads the magic through the held fd's inode (never the path again, which
- * may already name another file). An execute-only file cannot be read;
- * calling it ELF lets the caller try the kernel or execveat, which can run
- * it, while a script could not run unreadable anyway. */
-static int32_t sniff_kind(int held_fd)
+/* pread of the first bytes, -errno on failure. */
+static ssize_t read_magic(int fd, unsigned char *magic, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = pread(fd, magic, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+/* The held file opened for reading: through /proc/self/fd (its very inode,
+ * never the path, which may already name another file) or, where /proc is
+ * not mounted (a chroot, a sandbox), through the path once it is shown to be
+ * the same inode. -errno when neither opens. */
+static int open_held_for_reading(int held_fd, const char *path,
+				 const struct stat *held)
 {
 	char proc[32];
-	unsigned char magic[4];
-	ssize_t n;
+	struct stat st;
 	int fd;
 
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", held_fd);
 	fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT || !path)
+		return fd >= 0 ? fd : -errno;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || st.st_dev != held->st_dev ||
+	    st.st_ino != held->st_ino) {
+		close(fd);
+		/* replaced meanwhile: the next check finds the path stale */
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/* The SPAWN_KIND_* of the held file from its first bytes, or -errno. A
+ * readable execfd is read directly. An execute-only file cannot be read;
+ * calling it ELF lets the caller try the kernel or execveat, which can run
+ * it, while a script could not run unreadable anyway. ENOENT is taken for
+ * ELF too: either the path no longer names the held file (the next check
+ * finds it stale and the template is made again) or an execfd has no
+ * /proc to be read through. Any other failure (EMFILE, say) fails the
+ * create: calling a script ELF would make its every spawn fail with a
+ * false ENOENT, as execveat cannot run a script from a close-on-exec fd. */
+static int32_t sniff_kind(int held_fd, const char *path,
+			  const struct stat *held)
+{
+	unsigned char magic[4];
+	ssize_t n;
+	int fd;
+
+	n = read_magic(held_fd, magic, sizeof(magic));
+	if (n == -EBADF) {
+		/* an O_PATH fd: read it through another open file */
+		fd = open_held_for_reading(held_fd, path, held);
+		n = fd < 0 ? fd : read_magic(fd, magic, sizeof(magic));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (n == -EACCES || n == -EPERM || n == -ENOENT)
 		return SPAWN_KIND_ELF;
-	do
-		n = pread(fd, magic, sizeof(magic), 0);
-	while (n < 0 && errno == EINTR);
-	close(fd);
 	if (n < 0)
-		return SPAWN_KIND_ELF;
+		return (int32_t)n;
 	if (n == 4 && !memcmp(magic, "\x7f" "ELF", 4))
 		return SPAWN_KIND_ELF;
 	if (n >= 2 && magic[0] == '#' && magic[1] == '!')
@@ -129,8 +177,13 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 		close(fd);
 		return r;
 	}
+	r = sniff_kind(fd, path, &st);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	identity_fill(&st, identity);
-	*kind = sniff_kind(fd);
+	*kind = r;
 	return fd;
 }
 

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -602,6 +604,49 @@ static void test_user_create_kinds(void)
 	CHECK(fd >= 0);
 	CHECK_INT(kind, SPAWN_KIND_OTHER);
 	spawn_close(fd);
+}
+
+/* Where /proc is not mounted (a chroot, a sandbox) a script is still known
+ * for one: read through its path, or through a readable execfd. Had it been
+ * taken for ELF, each spawn would execveat a close-on-exec fd and fail with
+ * ENOENT. Runs in a child with a mount namespace of its own whose /proc is
+ * an empty directory; that needs root (CAP_SYS_ADMIN), which CI has. */
+static void test_user_create_kinds_without_proc(void)
+{
+	char script[PATH_MAX], empty[PATH_MAX];
+	int st = 0;
+	pid_t pid;
+
+	write_file(tmp_path(script, "script-noproc"), "#!/bin/sh\nexit 0\n",
+		   0755);
+	CHECK(mkdir(tmp_path(empty, "no-proc"), 0755) == 0);
+	pid = fork();
+	if (pid == 0) {
+		int64_t id[SPAWN_IDENTITY_WORDS];
+		int32_t kind = -1;
+		int fd, readable;
+
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount(empty, "/proc", NULL, MS_BIND, NULL))
+			_exit(10);
+		if (access("/proc/self/fd", F_OK) == 0)
+			_exit(11);
+		fd = spawn_user_create(script, -1, id, &kind);
+		if (fd < 0 || kind != SPAWN_KIND_SCRIPT)
+			_exit(12);
+		readable = open(script, O_RDONLY | O_CLOEXEC);
+		fd = spawn_user_create(NULL, readable, id, &kind);
+		if (fd < 0 || kind != SPAWN_KIND_SCRIPT)
+			_exit(13);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+	CHECK_AT(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		 "status %#x: 10 = no private mount namespace (not root?), "
+		 "11 = /proc still there, 12 = path template, 13 = execfd "
+		 "template not seen as a script", st);
+	rmdir(empty);
 }
 
 static void copy_probe(const char *to)
@@ -1612,6 +1657,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_kernel_template_is_recognisable);
 	TEST_RUN(test_user_create);
 	TEST_RUN(test_user_create_kinds);
+	TEST_RUN(test_user_create_kinds_without_proc);
 	TEST_RUN(test_user_identity_stale);
 	TEST_RUN(test_spawn_true);
 	TEST_RUN(test_spawn_exit_codes);
