@@ -26,7 +26,8 @@
  * which the caller does not read after a successful clone. The child
  * functions are built without AddressSanitizer: ASan's shadow bookkeeping
  * for a frame on a borrowed stack in a second process is not something
- * to rely on, and raw syscalls are never intercepted.
+ * to rely on, and raw syscalls are never intercepted. Nor with UBSan's
+ * checks, whose reports take locks and use stdio, which the child must not.
  *
  * Signals, like glibc's posix_spawn. The caller blocks every signal (with
  * the raw rt_sigprocmask, because glibc's wrappers quietly leave its two
@@ -101,11 +102,7 @@
 #define HELD_FD_BASE 10
 #define SIG_BIT(sig) (1ULL << ((sig) - 1))
 
-#ifdef __SANITIZE_ADDRESS__
-#define CHILD_FN __attribute__((no_sanitize_address))
-#else
-#define CHILD_FN
-#endif
+#define CHILD_FN __attribute__((no_sanitize("address", "undefined")))
 
 /* ------------------------------------------------------------------ */
 /* The userspace child. Raw syscalls only, nothing allocated: see top. */
