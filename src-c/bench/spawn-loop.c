@@ -8,8 +8,10 @@
  *   null: stdin, stdout and stderr are /dev/null;
  *   pipe: stdout is a pipe that the loop drains to EOF, the others /dev/null.
  * Either way the child gets the actions the Java library gives it for the
- * same request (an empty signal mask, then dup2 of each standard stream), so
- * the two do the same work.
+ * same request (an empty signal mask, then dup2 of each standard stream) and
+ * this process's environment, as a Java child inherits the JVM's, so the two
+ * do the same work. A child that does not exit 0 fails the run (exit 1), as
+ * a Java benchmark throws on one.
  */
 #define _GNU_SOURCE
 #include "spawn.h"
@@ -22,6 +24,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
+
+/* The environment, packed once: every child gets it, as Java's do. */
+static char *envbuf;
+static int envbuf_len;
+static int envc;
 
 struct slot {
 	int pidfd;
@@ -69,8 +78,8 @@ static int start(const char *path, int held, const int64_t *id, const char *argv
 		a[2] = target == 1 && use_pipe ? fds[1] : devnull;
 		a[3] = target;
 	}
-	r = spawn_user_spawn(held, path, id, 0, argv, argv_len, argc, "", 1, 0, act,
-			     4, "", 1, out);
+	r = spawn_user_spawn(held, path, id, 0, argv, argv_len, argc, envbuf,
+			     envbuf_len, envc, act, 4, "", 1, out);
 	if (use_pipe)
 		spawn_close(fds[1]);
 	if (r < 0) {
@@ -85,15 +94,31 @@ static int start(const char *path, int held, const int64_t *id, const char *argv
 static void finish(struct slot *s)
 {
 	char buf[4096];
-	int32_t st[2];
+	int32_t st[2] = { 0, 0 };
 
 	if (s->out >= 0) {
 		while (spawn_read(s->out, buf, sizeof(buf)) > 0)
 			;
 		spawn_close(s->out);
 	}
-	spawn_wait(s->pidfd, 0, st);
+	if (spawn_wait(s->pidfd, 0, st) != 1 || st[0] != SPAWN_EXITED || st[1]) {
+		fprintf(stderr, "spawn-loop: a child did not exit 0 (%s %d)\n",
+			st[0] == SPAWN_SIGNALED ? "signal" : "status", st[1]);
+		exit(1);
+	}
 	spawn_close(s->pidfd);
+}
+
+static void pack_environment(void)
+{
+	size_t size = 1;
+
+	for (char **e = environ; *e; e++, envc++)
+		size += strlen(*e) + 1;
+	envbuf = calloc(size, 1);
+	if (!envbuf)
+		exit(2);
+	envbuf_len = (int)pack(envbuf, size, environ, envc);
 }
 
 int main(int argc, char **argv)
@@ -125,6 +150,7 @@ int main(int argc, char **argv)
 	/* argv[0] of the child is the program, then the arguments after the mode. */
 	argv[4] = argv[3];
 	argbuf_len = (int)pack(argbuf, sizeof(argbuf), argv + 4, argc - 4);
+	pack_environment();
 	slots = calloc(inflight, sizeof(*slots));
 	pfds = calloc(inflight, sizeof(*pfds));
 	t0 = now();
