@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,11 +68,24 @@ public final class AgentToolsCommand {
         }
     }
 
-    /** The backends of round {@code round}: the list rotated left by {@code round}, so each leads once in turn. */
-    static List<Engine> order(List<Engine> backends, int round) {
-        List<Engine> rotated = new ArrayList<>(backends);
-        java.util.Collections.rotate(rotated, -(round % Math.max(1, backends.size())));
-        return rotated;
+    /**
+     * The backends of round {@code round} of {@code rounds}. When the rounds are a multiple of the
+     * backends, the list rotated left by {@code round}: each backend runs once in each place. Else,
+     * when they are even, mirrored pairs: rounds 2k and 2k+1 run the list rotated by k and then
+     * its reverse, so every pair of rounds gives each backend the same mean place and runs each
+     * two backends once each way round (two rounds of four backends, as the VM script's default,
+     * are balanced so). Else the rotation, which {@link RunnerOptions#orderBalanced} reports as
+     * unbalanced.
+     */
+    static List<Engine> order(List<Engine> backends, int round, int rounds) {
+        int count = Math.max(1, backends.size());
+        boolean mirrored = rounds % count != 0 && rounds % 2 == 0;
+        List<Engine> ordered = new ArrayList<>(backends);
+        Collections.rotate(ordered, -((mirrored ? round / 2 : round) % count));
+        if (mirrored && round % 2 == 1) {
+            Collections.reverse(ordered);
+        }
+        return ordered;
     }
 
     private int execute(RunnerOptions options) throws IOException, InterruptedException {
@@ -80,6 +94,9 @@ public final class AgentToolsCommand {
         progress.println(name + ": backends " + options.backends().stream().map(Engine::label).toList()
                 + ", splits " + options.splits() + ", " + options.calls() + " calls each, " + options.repeat()
                 + " round(s), api " + options.api());
+        if (!options.orderBalanced()) {
+            progress.println(name + ": note: " + options.orderNote());
+        }
         ToolResolver resolver = ToolResolver.fromEnvironment(options.toolOverrides());
         Map<String, Optional<ResolvedTool>> found = resolver.resolveAll(options.preset().tools());
         List<ResolvedTool> tools = new ArrayList<>();
@@ -136,7 +153,7 @@ public final class AgentToolsCommand {
             int step = 0;
             for (int round = 0; round < options.repeat(); round++) {
                 for (Split split : options.splits()) {
-                    for (Engine backend : order(options.backends(), round)) {
+                    for (Engine backend : order(options.backends(), round, options.repeat())) {
                         step++;
                         progress.printf("[%d/%d] round %d %s %s: %d worker %s x %d in flight, warming up...%n", step,
                                 total, round + 1, split, backend.label(), split.workers(),

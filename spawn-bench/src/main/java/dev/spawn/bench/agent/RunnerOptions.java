@@ -25,6 +25,28 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
      */
     public static final int SETTLE_MIN_WARMUP = 8000;
 
+    /**
+     * Whether the rounds balance the backend order ({@code AgentToolsCommand.order}): a multiple
+     * of the backend count (each backend once in each place) or an even count (mirrored pairs of
+     * rounds). Otherwise the machine's drift, and whatever a backend leaves behind for the next
+     * (page cache, a busy core), favour some backends: in the RFC-kernel VM's runs of two backends
+     * in three rounds, the one that ran second was faster in every round.
+     */
+    public boolean orderBalanced() {
+        return repeat % backends.size() == 0 || repeat % 2 == 0;
+    }
+
+    /** A line saying the order is not balanced, and what would balance it; empty when it is. */
+    public String orderNote() {
+        if (orderBalanced()) {
+            return "";
+        }
+        return repeat + (repeat == 1 ? " round" : " rounds") + " for " + backends.size()
+                + " backends: they do not each run in every place of the order equally often, so drift between"
+                + " runs is not balanced out; use an even --repeat (or a multiple of " + backends.size()
+                + ") to compare backends closely";
+    }
+
     public static String usage() {
         return String.join("\n",
                 "agent-tools | agent-tools-light [options]",
@@ -34,8 +56,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --backends LIST      processbuilder,userspace,kernel,c,c-posix (default: processbuilder,",
                 "                       userspace, kernel when this machine has it, and c). c is the C reference",
                 "                       driver (no JVM) on the shim's own spawn, c-posix the same on posix_spawnp",
-                "  --repeat R           R rounds, the backend order rotated each round; tables show the",
-                "                       median and min-max of each cell (default 1)",
+                "  --repeat R           R rounds, the backend order varied each round; tables show the",
+                "                       median and min-max of each cell (default 1). An even R, or a",
+                "                       multiple of the number of backends, balances the order",
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
                 "  --warmup N           warm-up calls per worker before the timed part (default 32)",

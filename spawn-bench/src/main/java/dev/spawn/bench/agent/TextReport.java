@@ -12,10 +12,13 @@ public final class TextReport {
         StringBuilder text = new StringBuilder();
         text.append(options.preset().command()).append(": ").append(report.mix().size()).append(" tool calls in the mix, ")
                 .append(options.calls()).append(" calls per backend and split, ").append(options.repeat())
-                .append(options.repeat() == 1 ? " round" : " rounds (backend order rotated each round)")
+                .append(options.repeat() == 1 ? " round" : " rounds (backend order rotated or mirrored each round)")
                 .append(", seed ").append(options.seed()).append(", warm-up ").append(options.warmupCalls())
                 .append(options.settleJit() ? " calls per worker and on until the JIT settles" : " calls per worker")
                 .append(", api ").append(options.api()).append('\n');
+        if (!options.orderBalanced()) {
+            text.append("Note: ").append(options.orderNote()).append(".\n");
+        }
         text.append(report.host().describe()).append('\n');
         text.append("Tools:\n");
         for (ResolvedTool tool : report.tools()) {
@@ -41,7 +44,8 @@ public final class TextReport {
                 }
             }
         } else {
-            text.append("\nEvery call's exit code and stdout digest matched the reference run.\n");
+            text.append("\nEvery call's exit code and stdout digest matched the reference run (")
+                    .append(options.backends().get(0).label()).append(", round 1).\n");
         }
         return text.toString();
     }

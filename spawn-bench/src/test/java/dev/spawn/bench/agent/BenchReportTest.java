@@ -1,6 +1,7 @@
 package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -67,6 +68,8 @@ class BenchReportTest {
         assertTrue(text.contains("10.0 [8.0-20.0]"), "small rates get a decimal: " + text);
         assertTrue(text.contains("userspace / c"), text);
         assertTrue(text.contains("1.00 [0.80-1.00]"), text);
+        assertTrue(text.contains("matched the reference run (processbuilder, round 1)"), text);
+        assertFalse(text.contains("Note:"), "three rounds of three backends are balanced: " + text);
         String csv = CsvReport.render(report);
         assertTrue(csv.contains("agent-tools-light,1x16,1,16,userspace,3,2,20.00,16.00,20.00,2.0000,1.0000,2.0000,c,"
                 + "1.0000,0.8000,1.0000,0"), csv);

@@ -1,7 +1,9 @@
 package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -58,12 +60,47 @@ class RunnerOptionsTest {
     }
 
     @Test
-    void eachRoundRotatesTheBackendOrder() {
+    void roundsThatAreAMultipleOfTheBackendsRotateTheOrder() {
         List<Engine> all = List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C);
-        assertEquals(all, AgentToolsCommand.order(all, 0));
-        assertEquals(List.of(Engine.USERSPACE, Engine.C, Engine.PROCESS_BUILDER), AgentToolsCommand.order(all, 1));
-        assertEquals(List.of(Engine.C, Engine.PROCESS_BUILDER, Engine.USERSPACE), AgentToolsCommand.order(all, 2));
-        assertEquals(all, AgentToolsCommand.order(all, 3));
+        assertEquals(all, AgentToolsCommand.order(all, 0, 3));
+        assertEquals(List.of(Engine.USERSPACE, Engine.C, Engine.PROCESS_BUILDER), AgentToolsCommand.order(all, 1, 3));
+        assertEquals(List.of(Engine.C, Engine.PROCESS_BUILDER, Engine.USERSPACE), AgentToolsCommand.order(all, 2, 3));
+        assertEquals(all, AgentToolsCommand.order(all, 3, 6));
+    }
+
+    @Test
+    void anEvenNumberOfRoundsRunsMirroredPairs() {
+        List<Engine> four = List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.KERNEL, Engine.C);
+        assertEquals(four, AgentToolsCommand.order(four, 0, 2));
+        assertEquals(List.of(Engine.C, Engine.KERNEL, Engine.USERSPACE, Engine.PROCESS_BUILDER),
+                AgentToolsCommand.order(four, 1, 2), "kernel no longer always runs right after userspace");
+        assertEquals(List.of(Engine.USERSPACE, Engine.KERNEL, Engine.C, Engine.PROCESS_BUILDER),
+                AgentToolsCommand.order(four, 2, 6));
+        assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.C, Engine.KERNEL, Engine.USERSPACE),
+                AgentToolsCommand.order(four, 3, 6));
+        for (Engine backend : four) {
+            int places = 0;
+            for (int round = 0; round < 6; round++) {
+                places += AgentToolsCommand.order(four, round, 6).indexOf(backend);
+            }
+            assertEquals(9, places, backend + ": a mean place of 1.5 over six rounds");
+        }
+    }
+
+    @Test
+    void saysWhenTheRoundsDoNotBalanceTheOrder() {
+        RunnerOptions three = RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT, List.of("--repeat", "3"), DEFAULT);
+        assertTrue(three.orderBalanced());
+        assertEquals("", three.orderNote());
+        RunnerOptions pair = RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT,
+                List.of("--repeat", "3", "--backends", "userspace,kernel"), DEFAULT);
+        assertFalse(pair.orderBalanced(), "of three rounds, one backend runs second twice");
+        assertTrue(pair.orderNote().startsWith("3 rounds for 2 backends"), pair.orderNote());
+        assertTrue(pair.orderNote().contains("an even --repeat"), pair.orderNote());
+        assertTrue(RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT, List.of("--repeat", "4", "--backends",
+                "userspace,kernel"), DEFAULT).orderBalanced());
+        assertFalse(RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT, List.of(), DEFAULT).orderBalanced(),
+                "one round of three backends");
     }
 
     @Test
