@@ -19,10 +19,24 @@ public final class CommandResolver {
     static final String DEFAULT_PATH = ":/bin:/usr/bin";
 
     private final List<String> directories;
+    /**
+     * Per entry, an absolute entry made absolute once, with a trailing {@code '/'}; {@code null}
+     * for a relative one, which depends on the child's working directory. A lookup then joins
+     * a string per entry instead of normalising a path: it runs at every start.
+     */
+    private final String[] prefixes;
 
     /** A resolver over {@code path}, a PATH value ({@code null} for the JDK's default). */
     public CommandResolver(String path) {
         this.directories = split(path == null ? DEFAULT_PATH : path);
+        this.prefixes = new String[directories.size()];
+        for (int i = 0; i < prefixes.length; i++) {
+            String dir = directories.get(i);
+            if (dir.startsWith("/")) {
+                String absolute = absolute("/", dir);
+                prefixes[i] = absolute.endsWith("/") ? absolute : absolute + "/";
+            }
+        }
     }
 
     /** A resolver over this process's {@code PATH}. */
@@ -51,28 +65,39 @@ public final class CommandResolver {
      * @param directory the child's working directory, or {@code null} for the caller's
      */
     public Resolution resolve(String program, File directory) {
-        String base = directory == null ? new File("").getAbsolutePath() : directory.getAbsolutePath();
         if (program.isEmpty()) {
             return new Resolution(null, null, Errno.ENOENT);
         }
         if (program.indexOf('/') >= 0) {
-            return new Resolution(absolute(base, program), program, 0);
+            return new Resolution(absolute(base(directory), program), program, 0);
         }
+        // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
+        boolean plainName = !program.equals(".") && !program.equals("..");
         boolean denied = false;
-        for (String dir : directories) {
-            String candidate = dir.endsWith("/") ? dir + program : dir + "/" + program;
-            String absolute = absolute(base, candidate);
+        for (int i = 0; i < prefixes.length; i++) {
+            String dir = directories.get(i);
+            String absolute = prefixes[i] != null && plainName ? prefixes[i] + program
+                    : absolute(base(directory), joined(dir, program));
             File file = new File(absolute);
             // one stat for the usual miss; a long PATH makes this the lookup's whole cost
             if (!file.exists()) {
                 continue;
             }
             if (file.isFile() && file.canExecute()) {
-                return new Resolution(absolute, candidate, 0);
+                return new Resolution(absolute, joined(dir, program), 0);
             }
             denied = true;
         }
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
+    }
+
+    /** The PATH entry joined with the name, as the JDK's child passes it to execve. */
+    private static String joined(String dir, String program) {
+        return dir.endsWith("/") ? dir + program : dir + "/" + program;
+    }
+
+    private static String base(File directory) {
+        return directory == null ? new File("").getAbsolutePath() : directory.getAbsolutePath();
     }
 
     /** {@code path} made absolute against {@code base}, with its {@code "."} segments dropped. */

@@ -66,6 +66,18 @@ class CommandResolverTest {
     }
 
     @Test
+    void absoluteEntriesAreNormalisedOnceAndTheExecNameKeepsTheEntryAsGiven() throws IOException {
+        executable(dir.resolve("b/tool"));
+        CommandResolver resolver = new CommandResolver(dir + "/./a/:" + dir + "//b/");
+        CommandResolver.Resolution found = resolver.resolve("tool", null);
+        assertEquals(dir.resolve("b/tool").toString(), found.absolute());
+        assertEquals(dir + "//b/tool", found.execName());
+        assertEquals(Errno.EACCES, resolver.resolve(".", null).errno(), "b itself: a directory, remembered");
+        assertEquals(Errno.EACCES, resolver.resolve("..", null).errno(), "b/..: a directory too");
+        assertEquals(Errno.ENOENT, resolver.resolve("other", null).errno());
+    }
+
+    @Test
     void emptyNameIsEnoent() {
         CommandResolver.Resolution resolution = new CommandResolver("/bin").resolve("", null);
         assertFalse(resolution.found());
