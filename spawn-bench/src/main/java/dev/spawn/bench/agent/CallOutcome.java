@@ -13,10 +13,13 @@ public record CallOutcome(int index, int exitCode, String stdoutSha256, long std
         return new CallOutcome(index, -1, "-", 0, 0, micros, text);
     }
 
-    /** Whether this and {@code other} agree on what is compared: exit code and stdout digest. */
+    /**
+     * Whether this and {@code other} agree on what is compared: exit code, stdout digest and the
+     * number of stderr bytes (so a backend that lost a child's stderr cannot pass).
+     */
     public boolean sameResultAs(CallOutcome other) {
         return error == null && other.error == null && exitCode == other.exitCode
-                && stdoutSha256.equals(other.stdoutSha256);
+                && stdoutSha256.equals(other.stdoutSha256) && stderrBytes == other.stderrBytes;
     }
 
     /** A short form for messages. */
@@ -25,7 +28,7 @@ public record CallOutcome(int index, int exitCode, String stdoutSha256, long std
             return "error " + error;
         }
         return "exit " + exitCode + ", stdout " + stdoutBytes + " B sha256 " + stdoutSha256.substring(0,
-                Math.min(16, stdoutSha256.length()));
+                Math.min(16, stdoutSha256.length())) + ", stderr " + stderrBytes + " B";
     }
 
     /** The protocol line a worker prints: {@code R index exit sha out err micros [error]}. */

@@ -44,7 +44,7 @@ public final class TextReport {
                 }
             }
         } else {
-            text.append("\nEvery call's exit code and stdout digest matched the reference run (")
+            text.append("\nEvery call's exit code, stdout digest and stderr length matched the reference run (")
                     .append(options.backends().get(0).label()).append(", round 1).\n");
         }
         return text.toString();

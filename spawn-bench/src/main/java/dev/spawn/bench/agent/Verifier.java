@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Checks a run's outcomes against the reference run (ProcessBuilder's), call by call: same exit
- * code and same stdout digest, no call missing, no library error. A fast wrong backend cannot win.
+ * code, same stdout digest and as many stderr bytes, no call missing, no library error. A fast
+ * wrong backend cannot win.
  */
 public final class Verifier {
     /** A call whose outcome differs from the reference. */

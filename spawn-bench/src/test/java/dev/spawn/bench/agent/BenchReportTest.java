@@ -68,7 +68,7 @@ class BenchReportTest {
         assertTrue(text.contains("10.0 [8.0-20.0]"), "small rates get a decimal: " + text);
         assertTrue(text.contains("userspace / c"), text);
         assertTrue(text.contains("1.00 [0.80-1.00]"), text);
-        assertTrue(text.contains("matched the reference run (processbuilder, round 1)"), text);
+        assertTrue(text.contains("stderr length matched the reference run (processbuilder, round 1)"), text);
         assertFalse(text.contains("Note:"), "three rounds of three backends are balanced: " + text);
         String csv = CsvReport.render(report);
         assertTrue(csv.contains("agent-tools-light,1x16,1,16,userspace,3,2,20.00,16.00,20.00,2.0000,1.0000,2.0000,c,"

@@ -45,6 +45,14 @@ class VerifierTest {
     }
 
     @Test
+    void lostStderrFails() {
+        List<Verifier.Mismatch> mismatches = Verifier.compare(reference(), List.of(ok(0, 0, "aa"),
+                new CallOutcome(1, 0, "bb", 10, 7, 100, null), ok(2, 0, "cc")), CALLS);
+        assertEquals(1, mismatches.size());
+        assertTrue(mismatches.get(0).toString().contains("stderr 7 B"), mismatches.get(0).toString());
+    }
+
+    @Test
     void aMissingCallFails() {
         List<Verifier.Mismatch> mismatches = Verifier.compare(reference(), List.of(ok(0, 0, "aa"), ok(2, 0, "cc")),
                 CALLS);
