@@ -41,12 +41,14 @@ final class ChildSetup implements AutoCloseable {
     private final SpawnRequest request;
     /** Pipes for the event loop: the caller's ends non-blocking, handed over as raw fds. */
     private final boolean loopPipes;
-    private final List<SpawnAction> actions = new ArrayList<>();
-    private final List<Integer> childSide = new ArrayList<>();
+    // Sized for a usual spawn (a signal mask, three streams, a few request actions): an empty
+    // ArrayList grows at its first add, which put ArrayList.grow in every spawn's compiled path.
+    private final List<SpawnAction> actions = new ArrayList<>(8);
+    private final List<Integer> childSide = new ArrayList<>(3);
     /** Upstream children's stdout pipes given to this child (Stdio.stdoutOf), locked until the spawn's end. */
     private final List<PipeInputStream.Handover> handovers = new ArrayList<>(0);
     private final int[] parentSide = {-1, -1, -1};
-    private final List<String> subjects = new ArrayList<>();
+    private final List<String> subjects = new ArrayList<>(8);
     private long[] encoded;
     private byte[] strings;
 
