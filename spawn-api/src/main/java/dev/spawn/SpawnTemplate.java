@@ -4,6 +4,7 @@ import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.SpawnBackend;
+import dev.spawn.spi.StaleTemplateException;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,10 +22,13 @@ import java.util.concurrent.ExecutionException;
  * {@link #close()}.
  *
  * <p>Which backend serves it follows the {@link Spawner}'s chain: a script makes the kernel
- * backend answer ENOEXEC, so its template starts on the next backend. When a spawn fails with
- * ESTALE (the executable was replaced or changed) or EACCES (the kernel template no longer
- * matches the caller's credentials), the template is closed and re-created once, then the next
- * backend is tried; a tool upgraded by rename keeps working and runs the new binary.
+ * backend answer ENOEXEC, so its template starts on the next backend. When the backend says the
+ * template itself is stale ({@link dev.spawn.spi.StaleTemplateException}: ESTALE, the executable
+ * was replaced or changed, or EACCES, it no longer fits the caller), the template is re-created on
+ * the same backend and the spawn retried, up to 8 times; only a re-create that the backend cannot
+ * serve (ENOEXEC, ENOSYS) moves it to the next backend. A tool upgraded by rename keeps working
+ * and runs the new binary. An EACCES or ESTALE from the request's own setup (a redirect file, the
+ * working directory) is thrown at once.
  *
  * <p>A request that needs a {@link ChildOption} the serving backend cannot apply (setsid,
  * setpgid or a parent-death signal on KERNEL_TEMPLATE) is spawned from a second template, on the
@@ -162,9 +166,8 @@ public final class SpawnTemplate implements AutoCloseable {
 
     private <T> T run(SpawnRequest request, BackendCall<T> call) throws IOException {
         BackendTemplate used = live();
-        Set<ChildOption> needed = request.childOptions();
-        if (!needed.isEmpty() && !missing(used, needed).isEmpty()) {
-            return runMoved(used, request, needed, call, true);
+        if (needsMove(used, request)) {
+            return runMoved(used, request, request.childOptions(), call, true);
         }
         try {
             return counted(used.kind(), call.apply(used, request));
@@ -174,11 +177,37 @@ public final class SpawnTemplate implements AutoCloseable {
             }
             return recover(used, request, e, call);
         } catch (IllegalStateException e) {
-            if (closed || current == used) {
+            if (closed) {
+                throw closedDuring(e);
+            }
+            if (current == used) {
                 throw e;
             }
             return run(request, call);
         }
+    }
+
+    /** A spawn that found its fd closed under it by {@link #close()}: say so, not "fd N is closed". */
+    private IllegalStateException closedDuring(IllegalStateException e) {
+        return new IllegalStateException("template for " + describe() + " was closed during the spawn", e);
+    }
+
+    /** Whether {@code template} cannot apply a child option {@code request} asks for. */
+    private static boolean needsMove(BackendTemplate template, SpawnRequest request) {
+        Set<ChildOption> needed = request.childOptions();
+        return !needed.isEmpty() && !missing(template, needed).isEmpty();
+    }
+
+    /**
+     * {@code call} on {@code template}, or on a later backend's template when it cannot apply the
+     * request's child options: after a recovery or a fallback as on the first try, an option is
+     * never dropped.
+     */
+    private <T> T apply(BackendTemplate template, SpawnRequest request, BackendCall<T> call) throws IOException {
+        if (needsMove(template, request)) {
+            return runMoved(template, request, request.childOptions(), call, true);
+        }
+        return counted(template.kind(), call.apply(template, request));
     }
 
     private static Set<ChildOption> missing(BackendTemplate template, Set<ChildOption> needed) {
@@ -197,9 +226,14 @@ public final class SpawnTemplate implements AutoCloseable {
         try {
             return counted(target.kind(), call.apply(target, request));
         } catch (IllegalStateException e) {
+            if (closed) {
+                throw closedDuring(e);
+            }
             // Another thread replaced a stale moved template under us: use its replacement.
-            if (closed || moved.get(target.kind()) == target) {
-                throw e;
+            synchronized (lock) {
+                if (moved.get(target.kind()) == target) {
+                    throw e;
+                }
             }
             return runMoved(from, request, needed, call, retryStale);
         } catch (SpawnException e) {
@@ -261,17 +295,18 @@ public final class SpawnTemplate implements AutoCloseable {
     }
 
     private static boolean isStale(SpawnException e) {
-        return !e.inChild() && (e.errno() == Errno.ESTALE || e.errno() == Errno.EACCES);
+        return e instanceof StaleTemplateException;
     }
 
     /**
-     * ESTALE or EACCES before a child existed: re-create on the same backend and retry, a bounded
-     * number of times (a tool replaced again meanwhile is stale again). Only a re-create that
-     * says the backend cannot run the file (ENOEXEC, ENOSYS: the tool became a script, say)
-     * moves the template to the next backend; any other failure (EMFILE, a file caught
-     * mid-replacement, a storm of replacements) is thrown and the stale template stays in place
-     * and open, so the next spawn tries again: a passing condition never demotes a template for
-     * good, which would cost every later spawn its speed and every later tool call its backend.
+     * The template is stale (ESTALE or EACCES from the backend's spawn call): re-create on the
+     * same backend and retry, a bounded number of times (a tool replaced again meanwhile is stale
+     * again). Only a re-create that says the backend cannot run the file (ENOEXEC, ENOSYS: the
+     * tool became a script, say) moves the template to the next backend; any other failure
+     * (EMFILE, a file caught mid-replacement, a storm of replacements) is thrown and the stale
+     * template stays in place and open, so the next spawn tries again: a passing condition never
+     * demotes a template for good, which would cost every later spawn its speed and every later
+     * tool call its backend.
      * A replacement is published before the stale template closes, so a spawn that finds the old
      * one closed also finds {@code current} changed and retries (see {@link #run}).
      */
@@ -292,13 +327,17 @@ public final class SpawnTemplate implements AutoCloseable {
                             return fallBack(stale, request, cannot, call);
                         }
                         throw cannot;
+                    } catch (IOException cannot) {
+                        // NoSuchFileException, AccessDeniedException: keep why it was re-created
+                        cannot.addSuppressed(last);
+                        throw cannot;
                     }
                     current = now;
                     stale.close();
                     spawner.countRecreate(backend.kind(), executable.toString(), last);
                 }
                 try {
-                    return counted(now.kind(), call.apply(now, request));
+                    return apply(now, request, call);
                 } catch (SpawnException e) {
                     if (!isStale(e)) {
                         throw e;
@@ -319,7 +358,7 @@ public final class SpawnTemplate implements AutoCloseable {
         }
         createFrom(chainIndex + 1, why);
         stale.close();
-        return counted(current.kind(), call.apply(current, request));
+        return apply(current, request, call);
     }
 
     private BackendTemplate live() {

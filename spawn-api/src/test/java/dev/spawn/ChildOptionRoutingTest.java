@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.ChildOptionSupport;
+import dev.spawn.spi.Errno;
+import dev.spawn.spi.StaleTemplateException;
 import dev.spawn.spi.SpawnBackend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +29,8 @@ class ChildOptionRoutingTest {
         final List<OptionTemplate> made = new ArrayList<>();
         /** When not 0, the next create fails with this errno. */
         int failNextCreate;
+        /** When true, the next spawn finds its template stale (ESTALE). */
+        boolean staleNextSpawn;
 
         OptionBackend(Backend kind, Set<ChildOption> options) {
             this.kind = kind;
@@ -75,7 +79,11 @@ class ChildOptionRoutingTest {
             }
 
             @Override
-            public SpawnedProcess spawn(SpawnRequest request) {
+            public SpawnedProcess spawn(SpawnRequest request) throws SpawnException {
+                if (staleNextSpawn) {
+                    staleNextSpawn = false;
+                    throw new StaleTemplateException(Errno.ESTALE, "/bin/true", null, "spawn", null);
+                }
                 if (!options.containsAll(request.childOptions())) {
                     throw new AssertionError(kind + " was asked for " + request.childOptions());
                 }
@@ -127,6 +135,23 @@ class ChildOptionRoutingTest {
             assertEquals(dev.spawn.spi.Errno.EMFILE, e.errno());
             assertEquals(Backend.USERSPACE, template.spawn(SpawnRequest.builder("x").newSession().build()).backend(),
                     "the next spawn creates the moved template");
+        }
+    }
+
+    @Test
+    void anOptionIsNotDroppedWhenAStaleTemplateFallsBackToABackendThatCannotApplyIt() throws IOException {
+        OptionBackend last = new OptionBackend(Backend.PROCESS_BUILDER, Set.of());
+        Spawner spawner = Spawner.withBackends(List.of(kernel, last));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            // the tool was replaced by a script: the kernel's re-create says ENOEXEC
+            kernel.staleNextSpawn = true;
+            kernel.failNextCreate = Errno.ENOEXEC;
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").resetSignals(true).build()));
+            assertTrue(e.getMessage().contains("PROCESS_BUILDER backend cannot apply"), e.getMessage());
+            assertEquals(Backend.PROCESS_BUILDER, template.backend());
+            assertTrue(last.served.isEmpty(), "never started without the signal reset");
+            assertEquals(Backend.PROCESS_BUILDER, template.spawn("x").backend());
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.spawn;
 
 import dev.spawn.spi.BackendTemplate;
+import dev.spawn.spi.Errno;
 import dev.spawn.spi.SpawnBackend;
+import dev.spawn.spi.StaleTemplateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,13 @@ final class FakeBackend implements SpawnBackend {
     final Deque<Integer> createErrnos = new ArrayDeque<>();
     final Deque<Integer> spawnErrnos = new ArrayDeque<>();
     SpawnException.Stage spawnStage = SpawnException.Stage.BEFORE_CHILD;
+    /**
+     * Whether a BEFORE_CHILD ESTALE or EACCES comes from the request's own setup (a redirect
+     * file, say) rather than from the backend's spawn call, which reports a stale template.
+     */
+    boolean setupFailure;
+    /** Run at the start of each spawn (to close the template under it, say). */
+    Runnable beforeSpawn = () -> { };
     final List<Template> made = new ArrayList<>();
 
     FakeBackend(Backend kind) {
@@ -37,6 +46,9 @@ final class FakeBackend implements SpawnBackend {
     @Override
     public BackendTemplate create(Path executable) throws IOException {
         Integer errno = createErrnos.poll();
+        if (errno != null && errno == Errno.ENOENT) {
+            throw new java.nio.file.NoSuchFileException(executable.toString());
+        }
         if (errno != null && errno != 0) {
             throw new SpawnException(SpawnException.Stage.CREATE, errno, executable.toString(), null, "create", -1,
                     null, null);
@@ -62,11 +74,16 @@ final class FakeBackend implements SpawnBackend {
 
         @Override
         public SpawnedProcess spawn(SpawnRequest request) throws IOException {
+            beforeSpawn.run();
             if (closed) {
                 throw new IllegalStateException("closed");
             }
             Integer errno = spawnErrnos.poll();
             if (errno != null && errno != 0) {
+                if (spawnStage == SpawnException.Stage.BEFORE_CHILD && !setupFailure
+                        && (errno == Errno.ESTALE || errno == Errno.EACCES)) {
+                    throw new StaleTemplateException(errno, "/fake", null, "spawn", null);
+                }
                 throw new SpawnException(spawnStage, errno, "/fake", null, "spawn", -1, null, null);
             }
             spawns++;

@@ -117,6 +117,20 @@ class SpawnTemplateChainTest {
     }
 
     @Test
+    void anEaccesOrEstaleFromTheRequestsOwnSetupIsThrownAtOnce() throws IOException {
+        kernel.setupFailure = true;
+        kernel.spawnErrnos.add(Errno.EACCES);
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            assertEquals("EACCES", assertThrows(SpawnException.class, () -> template.spawn("tool")).errnoName());
+            assertEquals("ESTALE", assertThrows(SpawnException.class, () -> template.spawn("tool")).errnoName());
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
+        }
+        assertEquals(1, kernel.made.size(), "a redirect file the caller cannot open says nothing of the template");
+        assertEquals(0L, spawner.stats().recreated());
+    }
+
+    @Test
     void otherCreateErrorsAreTheCallersAndAreThrown() {
         kernel.createErrnos.add(Errno.ENAMETOOLONG);
         SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(TOOL));
@@ -141,6 +155,26 @@ class SpawnTemplateChainTest {
         assertTrue(kernel.made.get(0).closed);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> template.spawn("tool"));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void aTemplateClosedDuringASpawnSaysSo() throws IOException {
+        SpawnTemplate template = spawner.template(TOOL);
+        kernel.beforeSpawn = template::close;
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> template.spawn("tool"));
+        assertTrue(e.getMessage().contains("template for /usr/bin/tool was closed during the spawn"), e.getMessage());
+    }
+
+    @Test
+    void aReplacedToolThatIsGoneAtTheRecreateIsNoSuchFileAndSaysWhyItWasRecreated() throws IOException {
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            kernel.createErrnos.add(Errno.ENOENT);
+            java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                    () -> template.spawn("tool"));
+            assertEquals(1, e.getSuppressed().length);
+            assertEquals("ESTALE", ((SpawnException) e.getSuppressed()[0]).errnoName());
+        }
     }
 
     @Test

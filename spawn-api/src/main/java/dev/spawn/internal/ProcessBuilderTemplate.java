@@ -51,6 +51,12 @@ final class ProcessBuilderTemplate implements BackendTemplate {
             throw new UnsupportedOperationException(
                     "the PROCESS_BUILDER backend cannot inherit fds above 2 (inheritFds)");
         }
+        if (!request.childOptions().isEmpty()) {
+            // SpawnTemplate routes such a request elsewhere; refusing here too means no path
+            // can ever start the child without the option
+            throw new UnsupportedOperationException("the PROCESS_BUILDER backend cannot apply "
+                    + request.childOptions().iterator().next().call());
+        }
         List<String> command = new ArrayList<>(request.args());
         command.set(0, executable.toString());
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -16,7 +16,8 @@ public interface BackendTemplate extends AutoCloseable {
     /**
      * Starts a child.
      *
-     * @throws dev.spawn.SpawnException naming the errno; ESTALE means the executable changed
+     * @throws dev.spawn.SpawnException naming the errno; a {@link StaleTemplateException} when
+     *     the template no longer fits its executable (the caller re-creates it)
      * @throws IllegalStateException when the template is closed
      * @throws UnsupportedOperationException when this backend cannot express the request
      */

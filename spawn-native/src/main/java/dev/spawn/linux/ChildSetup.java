@@ -7,6 +7,7 @@ import dev.spawn.SpawnedProcess;
 import dev.spawn.Stdio;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.NullStreams;
+import dev.spawn.spi.StaleTemplateException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -301,9 +302,17 @@ final class ChildSetup implements AutoCloseable {
                 actions.get(actionIndex), subjects.get(actionIndex));
     }
 
-    /** The exception for a spawn call that failed before any child existed. */
+    /**
+     * The exception for a spawn call that failed before any child existed. The call's own ESTALE
+     * or EACCES is about the template (the shim's identity check, the kernel's key and
+     * credential checks), so it is a {@link StaleTemplateException}; this setup's own opens fail
+     * with a plain SpawnException (see {@link #open}).
+     */
     SpawnException callFailure(int errno, String step) {
         String subject = errno == Errno.ENOENT || errno == Errno.EACCES ? program : null;
+        if (errno == Errno.ESTALE || errno == Errno.EACCES) {
+            return new StaleTemplateException(errno, program, directory(), step, subject);
+        }
         return new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno, program, directory(), step, -1, null,
                 subject);
     }
