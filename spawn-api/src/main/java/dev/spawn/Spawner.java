@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes {@link SpawnTemplate}s through a chain of backends, best first: KERNEL_TEMPLATE when a
- * probe proved it, USERSPACE when the native library loads, PROCESS_BUILDER always. A template
- * moves down the chain when its backend cannot serve it (ENOEXEC at create, ESTALE or EACCES
- * that a re-create does not cure), and every such move is counted and logged once.
+ * probe proved both of its system calls, USERSPACE when the native library loads, PROCESS_BUILDER
+ * always. A template moves down the chain when its backend cannot serve it: ENOEXEC or ENOSYS at
+ * create, or at the re-create of a stale template (a stale one is otherwise re-created on the
+ * same backend). Every such move is counted and logged once.
  *
  * <p>{@code -Dspawn.backend=kernel|userspace|processbuilder} makes {@link #system()} use that one
  * backend alone, with no fallback.

@@ -53,32 +53,51 @@ public final class KernelTemplateBackend implements SpawnBackend {
 
     /** Probed once per JVM, on first use. */
     private static final class Probe {
-        static final Throwable CAUSE = probe();
+        static final Throwable CAUSE = probe(NR_CREATE, NR_SPAWN);
+    }
 
-        private static Throwable probe() {
-            Throwable loadFailure = LibSpawn.loadFailure();
-            if (loadFailure != null) {
-                return loadFailure;
+    /**
+     * Why the kernel backend cannot serve with these syscall numbers, or {@code null} when it can:
+     * {@code nrCreate} must create a template whose fd reads {@code anon_inode:spawn_template}, and
+     * {@code nrSpawn} must answer EBADF to a spawn from no template (fd -1), which proves it is
+     * there without starting a child. A policy that allows the create but blocks the spawn (a
+     * seccomp filter) would otherwise leave every spawn failing with ENOSYS for the JVM's life.
+     */
+    static Throwable probe(long nrCreate, long nrSpawn) {
+        Throwable loadFailure = LibSpawn.loadFailure();
+        if (loadFailure != null) {
+            return loadFailure;
+        }
+        try {
+            String elf = Paths.get("/proc/self/exe").toRealPath().toString();
+            int result = LibSpawn.spawn_kernel_probe(nrCreate, CStrings.of(elf));
+            if (result == -Errno.ENOSYS) {
+                return new UnsupportedOperationException("spawn_template_create (syscall " + nrCreate
+                        + ") is not in this kernel: ENOSYS");
             }
-            try {
-                String elf = Paths.get("/proc/self/exe").toRealPath().toString();
-                int result = LibSpawn.spawn_kernel_probe(NR_CREATE, CStrings.of(elf));
-                if (result == 0) {
-                    return null;
-                }
-                if (result == -Errno.ENOSYS) {
-                    return new UnsupportedOperationException("spawn_template_create (syscall " + NR_CREATE
-                            + ") is not in this kernel: ENOSYS");
-                }
-                if (result == -Errno.EPROTO) {
-                    return new UnsupportedOperationException("syscall " + NR_CREATE
-                            + " did not create an anon_inode:spawn_template fd; is it another syscall here?");
-                }
+            if (result == -Errno.EPROTO) {
+                return new UnsupportedOperationException("syscall " + nrCreate
+                        + " did not create an anon_inode:spawn_template fd; is it another syscall here?");
+            }
+            if (result != 0) {
                 return new IOException("spawn_template_create probe on " + elf + " failed: "
                         + Errno.describe(-result));
-            } catch (IOException | RuntimeException e) {
-                return e;
             }
+            byte[] none = {0};
+            int spawn = LibSpawn.spawn_kernel_spawn(nrSpawn, -1, 0, none, 1, 0, none, 1, 0, null, 0, none, 1,
+                    new int[4]);
+            if (spawn == -Errno.EBADF) {
+                return null;
+            }
+            if (spawn == -Errno.ENOSYS) {
+                return new UnsupportedOperationException("spawn_template_spawn (syscall " + nrSpawn
+                        + ") is not available: ENOSYS (not this kernel's number, or blocked by a seccomp filter)");
+            }
+            return new UnsupportedOperationException("syscall " + nrSpawn + " answered "
+                    + (spawn < 0 ? Errno.describe(-spawn) : String.valueOf(spawn))
+                    + " to a spawn from no template instead of EBADF; is it another syscall here?");
+        } catch (IOException | RuntimeException e) {
+            return e;
         }
     }
 }

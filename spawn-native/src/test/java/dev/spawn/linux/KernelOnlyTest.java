@@ -41,6 +41,17 @@ class KernelOnlyTest {
     }
 
     @Test
+    void theProbeAlsoProvesTheSpawnSyscall() {
+        assertEquals(null, KernelTemplateBackend.probe(472, 473));
+        Throwable blocked = KernelTemplateBackend.probe(472, 999);
+        assertTrue(blocked instanceof UnsupportedOperationException, String.valueOf(blocked));
+        assertTrue(blocked.getMessage().contains("spawn_template_spawn (syscall 999) is not available: ENOSYS"),
+                blocked.getMessage());
+        Throwable other = KernelTemplateBackend.probe(472, 39);
+        assertTrue(String.valueOf(other).contains("syscall 39 answered"), "getpid is no spawn: " + other);
+    }
+
+    @Test
     void aScriptGetsEnoexecAndFallsBackToUserspace() throws Exception {
         Path script = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\necho \"script $1\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
