@@ -870,6 +870,21 @@ static void test_spawn_fchdir(void)
 		run_probe(t, 0, &a, &r, "cwd", NULL);
 		check_failed(t, &r, 1, ENOTDIR);
 		close(dir);
+
+		/* an O_PATH fd, all a caller gets for a directory it may search
+		 * but not read: the userspace child's fchdir takes it (Java relies
+		 * on that), the RFC kernel's FCHDIR (fdget) does not */
+		dir = open(tmpdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		acts_init(&a);
+		act_fchdir(&a, dir);
+		run_probe(t, 0, &a, &r, "cwd", NULL);
+		if (t->kernel) {
+			check_failed(t, &r, 1, EBADF);
+		} else {
+			check_exited(&r, 0);
+			CHECK_STR(r.text, expect);
+		}
+		close(dir);
 	}
 }
 

@@ -33,6 +33,7 @@ final class ChildSetup implements AutoCloseable {
     private static final int O_TRUNC = 0x200;
     private static final int O_APPEND = 0x400;
     private static final int O_DIRECTORY = 0x10000;
+    private static final int O_PATH = 0x200000;
     private static final String[] STREAM_NAMES = {"stdin", "stdout", "stderr"};
     private static volatile int devNull = -1;
     /** Every signal but SIGKILL (9) and SIGSTOP (19), whose dispositions cannot change, up to 63 as the kernel walks. */
@@ -42,6 +43,8 @@ final class ChildSetup implements AutoCloseable {
     private final SpawnRequest request;
     /** Pipes for the event loop: the caller's ends non-blocking, handed over as raw fds. */
     private final boolean loopPipes;
+    /** Whether the child's FCHDIR accepts an O_PATH fd (the userspace child's does). */
+    private final boolean pathFdDirectory;
     // Sized for a usual spawn (a signal mask, three streams, a few request actions): an empty
     // ArrayList grows at its first add, which put ArrayList.grow in every spawn's compiled path.
     private final List<SpawnAction> actions = new ArrayList<>(8);
@@ -53,25 +56,24 @@ final class ChildSetup implements AutoCloseable {
     private long[] encoded;
     private byte[] strings;
 
-    private ChildSetup(String program, SpawnRequest request, boolean loopPipes) {
+    private ChildSetup(String program, SpawnRequest request, boolean loopPipes, boolean pathFdDirectory) {
         this.program = program;
         this.request = request;
         this.loopPipes = loopPipes;
+        this.pathFdDirectory = pathFdDirectory;
     }
 
     /**
-     * Opens what the request needs and encodes its actions.
+     * Opens what the request needs and encodes its actions. With {@code loopPipes} the caller's
+     * pipe ends are non-blocking (for the event loop); with {@code pathFdDirectory} a working
+     * directory that cannot be opened for reading is opened O_PATH for the child's FCHDIR.
      *
      * @throws SpawnException naming the file or directory that could not be opened
      * @throws IllegalArgumentException when the request and the library's own actions exceed 256
      */
-    static ChildSetup prepare(String program, SpawnRequest request) throws IOException {
-        return prepare(program, request, false);
-    }
-
-    /** As {@link #prepare(String, SpawnRequest)}; with {@code loopPipes} the caller's pipe ends are non-blocking. */
-    static ChildSetup prepare(String program, SpawnRequest request, boolean loopPipes) throws IOException {
-        ChildSetup setup = new ChildSetup(program, request, loopPipes);
+    static ChildSetup prepare(String program, SpawnRequest request, boolean loopPipes, boolean pathFdDirectory)
+            throws IOException {
+        ChildSetup setup = new ChildSetup(program, request, loopPipes, pathFdDirectory);
         try {
             setup.build();
             return setup;
@@ -93,7 +95,7 @@ final class ChildSetup implements AutoCloseable {
         stream(2, request.stderr());
         if (request.directory() != null) {
             String directory = request.directory().toString();
-            int fd = open(directory, O_RDONLY | O_DIRECTORY, 0, "open working directory");
+            int fd = openDirectory(directory);
             childSide.add(fd);
             add(SpawnAction.fchdir(fd), directory);
         }
@@ -184,8 +186,28 @@ final class ChildSetup implements AutoCloseable {
         add(SpawnAction.dup2(fd, target), file);
     }
 
+    /**
+     * The working directory for the child's FCHDIR. ProcessBuilder's child only chdir()s, which
+     * needs search permission; an O_RDONLY open needs read permission too. So where that open is
+     * refused (a 0711 home directory, say) and the child can fchdir to an O_PATH fd, it gets one.
+     */
+    private int openDirectory(String directory) throws IOException {
+        String step = "open working directory";
+        if (pathFdDirectory) {
+            int fd = LibSpawn.spawn_open(CStrings.of(directory), O_RDONLY | O_DIRECTORY, 0);
+            if (fd != -Errno.EACCES) {
+                return checkedOpen(fd, directory, step);
+            }
+            return open(directory, O_PATH | O_DIRECTORY, 0, step);
+        }
+        return open(directory, O_RDONLY | O_DIRECTORY, 0, step);
+    }
+
     private int open(String path, int flags, int mode, String step) throws IOException {
-        int fd = LibSpawn.spawn_open(CStrings.of(path), flags, mode);
+        return checkedOpen(LibSpawn.spawn_open(CStrings.of(path), flags, mode), path, step);
+    }
+
+    private int checkedOpen(int fd, String path, String step) throws IOException {
         if (fd < 0) {
             throw new SpawnException(SpawnException.Stage.BEFORE_CHILD, -fd, program, directory(),
                     step + " \"" + path + "\"", -1, null, path);

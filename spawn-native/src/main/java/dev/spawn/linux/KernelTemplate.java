@@ -38,4 +38,10 @@ final class KernelTemplate extends NativeTemplate {
     String execStep() {
         return "spawn_template_spawn";
     }
+
+    /** The RFC's FCHDIR action looks the fd up with fdget, which refuses an O_PATH file (EBADF). */
+    @Override
+    boolean fchdirTakesPathFd() {
+        return false;
+    }
 }

@@ -37,7 +37,7 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     public final SpawnedProcess spawn(SpawnRequest request) throws IOException {
         // the loop first: once a child exists, nothing may fail before someone will reap it
         Reaper reaper = Reaper.get();
-        try (ChildSetup setup = ChildSetup.prepare(program, request)) {
+        try (ChildSetup setup = ChildSetup.prepare(program, request, false, fchdirTakesPathFd())) {
             int[] out = start(request, setup);
             PidfdProcess process = new PidfdProcess(reaper, out[0], out[1], kind, setup.stdin(), setup.stdout(),
                     setup.stderr());
@@ -56,7 +56,7 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
             boolean callerWaits) throws IOException {
         long started = System.nanoTime();
         Reaper reaper = Reaper.get();
-        try (ChildSetup setup = ChildSetup.prepare(program, request, true)) {
+        try (ChildSetup setup = ChildSetup.prepare(program, request, true, fchdirTakesPathFd())) {
             int[] out = start(request, setup);
             return ToolRun.start(reaper, call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),
                     setup.takeFd(2), started, callerWaits);
@@ -96,6 +96,12 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
 
     /** The exec step named in errors from the child. */
     abstract String execStep();
+
+    /**
+     * Whether the child's FCHDIR accepts an O_PATH fd, so that a working directory the caller may
+     * search but not read works, as with ProcessBuilder's chdir.
+     */
+    abstract boolean fchdirTakesPathFd();
 
     @Override
     public final void close() {

@@ -46,4 +46,10 @@ final class UserspaceTemplate extends NativeTemplate {
     String execStep() {
         return execByPath ? "execve" : "execveat";
     }
+
+    /** The shim's child calls fchdir(2), which takes an O_PATH fd. */
+    @Override
+    boolean fchdirTakesPathFd() {
+        return true;
+    }
 }
