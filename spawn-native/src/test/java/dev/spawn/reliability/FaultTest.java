@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,13 +89,29 @@ class FaultTest {
         assertEquals(List.of("exit 0"), lines(out, "RECOVERED "), out.toString());
     }
 
+    /**
+     * A working directory the caller may search but not read (a 0711 home, say) works as with
+     * ProcessBuilder, whose child only chdir()s: USERSPACE gets an O_PATH fd for its fchdir.
+     * Root may read any directory, so the child JVM runs as nobody.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"USERSPACE", "PROCESS_BUILDER"})
+    void aWorkingDirectoryThatCanBeSearchedButNotReadWorks(Backend backend) throws Exception {
+        Path searchOnly = Files.createDirectories(dir.resolve("search-only"));
+        Files.setPosixFilePermissions(searchOnly, PosixFilePermissions.fromString("rwx--x--x"));
+        List<String> prefix = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
+        List<String> out = childJvm(prefix, "search-only-cwd", backend, searchOnly.toString());
+        assertEquals(List.of("exit 0 cwd " + searchOnly.toRealPath()), lines(out, "OUTCOME "), out.toString());
+    }
+
     private static List<String> lines(List<String> out, String prefix) {
         return out.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
                 .collect(Collectors.toList());
     }
 
     /** Runs LimitChild in a fresh JVM (as the prefix says), with a class path that user nobody can read. */
-    private List<String> childJvm(List<String> prefix, String mode, Backend backend) throws Exception {
+    private List<String> childJvm(List<String> prefix, String mode, Backend backend, String... extra)
+            throws Exception {
         Path readable = Files.createDirectories(dir.resolve("cp"));
         List<String> classpath = new ArrayList<>();
         int n = 0;
@@ -135,6 +152,7 @@ class FaultTest {
                 "-Xcheck:jni", "-Djava.io.tmpdir=" + tmp, "-Djna.tmpdir=" + tmp, "-Duser.home=" + tmp,
                 "-cp", String.join(":", classpath), LimitChild.class.getName(), mode, backend.name(),
                 probe.toString()));
+        command.addAll(Arrays.asList(extra));
         Process jvm = new ProcessBuilder(command).redirectErrorStream(true).directory(tmp.toFile()).start();
         Future<String> output = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "limit-child-reader");

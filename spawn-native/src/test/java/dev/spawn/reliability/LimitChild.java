@@ -14,11 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The child JVM of the resource-limit faults ({@link FaultTest}): runs into a limit, tries one
- * spawn, prints what happened, lifts the limit and spawns again. Output, one line each:
- * {@code OUTCOME <Probes.describe> | <message>} then {@code RECOVERED exit <n>}.
+ * The child JVM of the faults that need a process of their own ({@link FaultTest}): for a
+ * resource limit, runs into it, tries one spawn, prints what happened, lifts the limit and spawns
+ * again ({@code OUTCOME <Probes.describe> | <message>} then {@code RECOVERED exit <n>}); for
+ * {@code search-only-cwd}, run as a user who may search the directory but not read it, spawns
+ * with it as the working directory ({@code OUTCOME exit <n> cwd <the child's cwd>}).
  *
- * <pre>java -cp ... dev.spawn.reliability.LimitChild emfile|nproc USERSPACE|PROCESS_BUILDER /path/to/spawn-probe</pre>
+ * <pre>java -cp ... dev.spawn.reliability.LimitChild emfile|nproc|search-only-cwd USERSPACE|PROCESS_BUILDER
+ *     /path/to/spawn-probe [directory]</pre>
  */
 public final class LimitChild {
     private static final int RLIMIT_NPROC = 6;
@@ -51,6 +54,8 @@ public final class LimitChild {
                 emfile(probe);
             } else if (mode.equals("nproc")) {
                 nproc(probe);
+            } else if (mode.equals("search-only-cwd")) {
+                searchOnlyCwd(probe, Path.of(args[3]));
             } else {
                 throw new IllegalArgumentException(mode);
             }
@@ -103,6 +108,17 @@ public final class LimitChild {
         attempt(probe);
         check(LibC.INSTANCE.setrlimit(RLIMIT_NPROC, saved), "setrlimit (restore)");
         System.out.println("RECOVERED exit " + run(probe));
+    }
+
+    private static void searchOnlyCwd(SpawnTemplate probe, Path directory) {
+        try {
+            SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "cwd").directory(directory).build());
+            String cwd = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            child.getErrorStream().readAllBytes();
+            System.out.println("OUTCOME exit " + child.waitFor() + " cwd " + cwd.trim());
+        } catch (Throwable t) {
+            System.out.println("OUTCOME " + Probes.describe(t) + " | " + t);
+        }
     }
 
     private static void check(int result, String call) {
