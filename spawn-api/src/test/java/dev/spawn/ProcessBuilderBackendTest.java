@@ -83,6 +83,23 @@ class ProcessBuilderBackendTest {
                     () -> sh.spawn(SpawnRequest.builder("sh").directory(dir.resolve("gone")).build()));
             assertEquals("ENOENT", e.errnoName());
             assertTrue(e.getMessage().startsWith("Cannot run program \"/bin/sh\" (in directory \""), e.getMessage());
+            assertEquals(dir.resolve("gone").toString(), ((NoSuchFileException) e.getCause()).getFile(),
+                    "the directory is what is missing, not the program");
+        }
+    }
+
+    @Test
+    void aRedirectFileThatCannotBeOpenedNamesItsErrnoAndPath(@TempDir Path dir) throws IOException {
+        try (SpawnTemplate sh = spawner.template(Path.of("/bin/sh"))) {
+            Path missing = dir.resolve("no/such/dir/out.txt");
+            SpawnException e = assertThrows(SpawnException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh").stdout(Stdio.writeTo(missing)).build()));
+            assertEquals("ENOENT", e.errnoName(), e.getMessage());
+            assertEquals(missing.toString(), ((NoSuchFileException) e.getCause()).getFile());
+            e = assertThrows(SpawnException.class,
+                    () -> sh.spawn(SpawnRequest.builder("sh").stdout(Stdio.writeTo(dir)).build()));
+            assertEquals("EISDIR", e.errnoName(), e.getMessage());
+            assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
         }
     }
 }

@@ -8,8 +8,10 @@ import dev.spawn.Stdio;
 import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.Errno;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
 final class ProcessBuilderTemplate implements BackendTemplate {
     /** JDK 17 says "error=2, ...", JDK 25 "Exec failed, error: 2 (...)". */
     private static final Pattern ERROR_CODE = Pattern.compile("error[=:] ?(\\d+)");
+    /** FileInputStream's and FileOutputStream's "path (description)". */
+    private static final Pattern REDIRECT_FAILURE = Pattern.compile("(.*) \\(([^()]*)\\)");
     private static final File DEV_NULL = new File("/dev/null");
 
     private final Path executable;
@@ -117,13 +121,32 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         }
     }
 
-    /** ProcessBuilder names the errno only in its message; keep it, and the original as suppressed. */
+    /**
+     * ProcessBuilder names the errno only in its message; keep it, and the original as suppressed.
+     * A redirect file it could not open comes as a {@link FileNotFoundException} cause,
+     * {@code "path (description)"}: its errno and path are that file's. A failed exec or chdir
+     * says {@code error=N}; it is about the working directory when that is not a directory.
+     */
     private SpawnException translate(IOException e, SpawnRequest request) {
-        Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
-        int errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
         String directory = request.directory() == null ? null : request.directory().toString();
+        Matcher redirect = REDIRECT_FAILURE.matcher(e.getCause() instanceof FileNotFoundException
+                ? String.valueOf(e.getCause().getMessage()) : "");
+        int errno;
+        String step;
+        String subject;
+        if (redirect.matches() && Errno.fromDescription(redirect.group(2)) > 0) {
+            errno = Errno.fromDescription(redirect.group(2));
+            subject = redirect.group(1);
+            step = "open redirect file \"" + subject + "\"";
+        } else {
+            Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
+            errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
+            boolean directoryFailed = directory != null && !Files.isDirectory(request.directory());
+            subject = directoryFailed ? directory : executable.toString();
+            step = directoryFailed ? "chdir \"" + directory + "\"" : "ProcessBuilder.start";
+        }
         SpawnException translated = new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno,
-                executable.toString(), directory, "ProcessBuilder.start", -1, null, executable.toString());
+                executable.toString(), directory, step, -1, null, subject);
         translated.addSuppressed(e);
         return translated;
     }

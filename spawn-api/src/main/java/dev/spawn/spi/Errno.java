@@ -87,6 +87,19 @@ public final class Errno {
         return entry == null ? "Unknown error " + errno : entry[1];
     }
 
+    /**
+     * The errno whose strerror-style description is {@code description} (as the JDK's
+     * {@code FileNotFoundException} messages end, {@code "path (Permission denied)"}), or -1.
+     */
+    public static int fromDescription(String description) {
+        for (Map.Entry<Integer, String[]> entry : TABLE.entrySet()) {
+            if (entry.getValue()[1].equals(description)) {
+                return entry.getKey();
+            }
+        }
+        return -1;
+    }
+
     /** {@code NAME (description)}, as used in exception messages. */
     public static String describe(int errno) {
         return name(errno) + " (" + description(errno) + ")";
