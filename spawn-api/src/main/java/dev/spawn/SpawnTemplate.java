@@ -350,7 +350,11 @@ public final class SpawnTemplate implements AutoCloseable {
         }
     }
 
-    /** Moves this template to the next backend that accepts the executable, or throws {@code why}. */
+    /**
+     * Moves this template to the next backend that accepts the executable, or throws {@code why}.
+     * With the lock held. A moved template on the new backend or before it is never used again
+     * (moved requests go to later backends only), so it is closed now rather than at close().
+     */
     private <T> T fallBack(BackendTemplate stale, SpawnRequest request, SpawnException why, BackendCall<T> call)
             throws IOException {
         if (chainIndex == spawner.chainList().size() - 1) {
@@ -358,6 +362,13 @@ public final class SpawnTemplate implements AutoCloseable {
         }
         createFrom(chainIndex + 1, why);
         stale.close();
+        List<SpawnBackend> chain = spawner.chainList();
+        for (int i = 0; i <= chainIndex; i++) {
+            BackendTemplate unused = moved.remove(chain.get(i).kind());
+            if (unused != null) {
+                unused.close();
+            }
+        }
         return apply(current, request, call);
     }
 

@@ -156,6 +156,22 @@ class ChildOptionRoutingTest {
     }
 
     @Test
+    void aMovedTemplateOnTheBackendTheTemplateFallsBackToIsClosedThen() throws IOException {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            assertEquals(Backend.USERSPACE, template.spawn(SpawnRequest.builder("x").newSession().build()).backend());
+            assertEquals(1, userspace.made.size());
+            kernel.staleNextSpawn = true;
+            kernel.failNextCreate = Errno.ENOEXEC;
+            assertEquals(Backend.USERSPACE, template.spawn("x").backend());
+            assertEquals(2, userspace.made.size(), "the template itself now lives on userspace");
+            assertTrue(userspace.made.get(0).closed, "the moved one is never used again: closed, not kept");
+            assertEquals(Backend.USERSPACE, template.spawn(SpawnRequest.builder("x").newSession().build()).backend());
+            assertEquals(2, userspace.made.size(), "a request with options is served by the template itself");
+        }
+    }
+
+    @Test
     void aBackendThatCannotAndNothingAfterItThrowsNamingTheOption() throws IOException {
         OptionBackend last = new OptionBackend(Backend.PROCESS_BUILDER, Set.of());
         Spawner spawner = Spawner.withBackends(List.of(last));
