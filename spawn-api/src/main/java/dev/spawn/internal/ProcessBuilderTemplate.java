@@ -131,11 +131,10 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         String directory = request.directory() == null ? null : request.directory().toString();
         Matcher redirect = REDIRECT_FAILURE.matcher(e.getCause() instanceof FileNotFoundException
                 ? String.valueOf(e.getCause().getMessage()) : "");
-        int errno;
+        int errno = redirect.matches() ? Errno.fromDescription(redirect.group(2)) : -1;
         String step;
         String subject;
-        if (redirect.matches() && Errno.fromDescription(redirect.group(2)) > 0) {
-            errno = Errno.fromDescription(redirect.group(2));
+        if (errno > 0) {
             subject = redirect.group(1);
             step = "open redirect file \"" + subject + "\"";
         } else {

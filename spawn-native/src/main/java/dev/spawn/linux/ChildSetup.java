@@ -192,15 +192,12 @@ final class ChildSetup implements AutoCloseable {
      * refused (a 0711 home directory, say) and the child can fchdir to an O_PATH fd, it gets one.
      */
     private int openDirectory(String directory) throws IOException {
-        String step = "open working directory";
-        if (pathFdDirectory) {
-            int fd = LibSpawn.spawn_open(CStrings.of(directory), O_RDONLY | O_DIRECTORY, 0);
-            if (fd != -Errno.EACCES) {
-                return checkedOpen(fd, directory, step);
-            }
-            return open(directory, O_PATH | O_DIRECTORY, 0, step);
+        byte[] path = CStrings.of(directory);
+        int fd = LibSpawn.spawn_open(path, O_RDONLY | O_DIRECTORY, 0);
+        if (fd == -Errno.EACCES && pathFdDirectory) {
+            fd = LibSpawn.spawn_open(path, O_PATH | O_DIRECTORY, 0);
         }
-        return open(directory, O_RDONLY | O_DIRECTORY, 0, step);
+        return checkedOpen(fd, directory, "open working directory");
     }
 
     private int open(String path, int flags, int mode, String step) throws IOException {
