@@ -13,4 +13,16 @@ public abstract class SpawnedProcess extends Process {
 
     /** The backend that started this child. */
     public abstract Backend backend();
+
+    /**
+     * Sends SIGTERM, or SIGKILL when {@code forcibly}, and nothing else: unlike {@link #destroy()}
+     * the streams stay open, so what the child wrote before it died can still be read, as through
+     * the JDK's {@code process.toHandle().destroy()}.
+     *
+     * @return false when the child had already exited
+     */
+    public boolean terminate(boolean forcibly) {
+        ProcessHandle handle = toHandle();
+        return forcibly ? handle.destroyForcibly() : handle.destroy();
+    }
 }

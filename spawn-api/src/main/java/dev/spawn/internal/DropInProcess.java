@@ -200,22 +200,15 @@ public final class DropInProcess extends SpawnedProcess {
             return process.supportsNormalTermination();
         }
 
+        /** The signal alone: as the JDK's handle, it leaves the process's streams open. */
         @Override
         public boolean destroy() {
-            if (!process.isAlive()) {
-                return false;
-            }
-            process.destroy();
-            return true;
+            return process.terminate(false);
         }
 
         @Override
         public boolean destroyForcibly() {
-            if (!process.isAlive()) {
-                return false;
-            }
-            process.destroyForcibly();
-            return true;
+            return process.terminate(true);
         }
 
         @Override

@@ -318,6 +318,16 @@ final class PidfdProcess extends SpawnedProcess {
         return this;
     }
 
+    /** The signal alone, through the pidfd: the streams stay open (see {@link SpawnedProcess#terminate}). */
+    @Override
+    public boolean terminate(boolean forcibly) {
+        if (!isAlive()) {
+            return false;
+        }
+        signal(forcibly ? SIGKILL : SIGTERM);
+        return true;
+    }
+
     private void closeStreams() {
         try {
             stdin.close();

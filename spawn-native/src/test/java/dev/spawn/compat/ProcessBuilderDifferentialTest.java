@@ -385,6 +385,15 @@ class ProcessBuilderDifferentialTest {
                     o.put("children", p.children().count());
                     o.put("normal termination", p.supportsNormalTermination());
                 }),
+                s("toHandle().destroy() signals and leaves the streams open", dir -> { },
+                        cmd("sh", "-c", "echo before; exec sleep 30"), (p, dir, o) -> {
+                            o.put("line", new String(p.getInputStream().readNBytes(7), StandardCharsets.UTF_8));
+                            o.put("destroyed", p.toHandle().destroy());
+                            o.put("exit", p.waitFor());
+                            o.put("rest of stdout", new String(p.getInputStream().readAllBytes(),
+                                    StandardCharsets.UTF_8));
+                            o.put("destroyed again", p.toHandle().destroyForcibly());
+                        }),
                 s("children, descendants and info while alive", dir -> { },
                         cmd("sh", "-c", "sleep 30 & echo started; wait"), (p, dir, o) -> {
                             o.put("line", new String(p.getInputStream().readNBytes(8), StandardCharsets.UTF_8));
