@@ -379,8 +379,15 @@ final class PidfdProcess extends SpawnedProcess {
     public synchronized ProcessHandle toHandle() {
         if (handle == null) {
             Optional<ProcessHandle> found = exit.isDone() ? Optional.empty() : ProcessHandle.of(pid);
-            // The reaper may have collected the child while we looked it up: check again.
-            if (found.isEmpty() || exit.isDone() && !found.get().isAlive()) {
+            // A reap takes waitid first and completes the exit only after the streams are
+            // released: in between, the pid may already name another process. Wait out a reap in
+            // progress (or a poll's brief claim on a live child) so that the flag is settled.
+            while (reaping.get() && !exit.isDone()) {
+                Thread.onSpinWait();
+            }
+            // The flag stays set once the child is reaped: clear now means that no reap had
+            // happened when the pid was looked up, so what was found is this child.
+            if (found.isEmpty() || reaping.get()) {
                 throw new IllegalStateException("process " + pid + " has exited and been reaped");
             }
             handle = found.get();
