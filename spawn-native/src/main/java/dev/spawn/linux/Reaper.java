@@ -34,6 +34,8 @@ final class Reaper implements Runnable {
     private static final int BATCH = 64;
     private static final long WAKE_TOKEN = 0;
     private static final long RETRY_NANOS = 10_000_000;
+    /** Cancelled timers tolerated in the queue before a purge is considered. */
+    private static final int PURGE_MIN = 64;
     /**
      * How long a child may run before the loop watches it unasked. Long enough that a tool call
      * whose caller reads its output and waits is reaped by the caller (most take 1-50 ms), short
@@ -49,25 +51,35 @@ final class Reaper implements Runnable {
 
     /** A deadline on the loop; {@link #cancel()} on the loop thread only. */
     static final class Timer implements Comparable<Timer> {
+        private final Reaper owner;
         private final long deadline;
         /** Dropped at cancel: a cancelled timer may wait in the queue until its deadline. */
         private Runnable action;
         private final long order;
         private boolean cancelled;
+        /** In the queue: scheduled and not yet taken from it. */
+        private boolean queued = true;
 
-        private Timer(long deadline, Runnable action, long order) {
+        private Timer(Reaper owner, long deadline, Runnable action, long order) {
+            this.owner = owner;
             this.deadline = deadline;
             this.action = action;
             this.order = order;
         }
 
         /**
-         * Only marks the timer: it leaves the queue when it reaches the head. The action (and
-         * all its call holds: captured output, the result) is released now, not then.
+         * Marks the timer: it leaves the queue when it reaches the head, or at the next purge.
+         * The action (and all its call holds: captured output, the result) is released now.
          */
         void cancel() {
+            if (cancelled) {
+                return;
+            }
             cancelled = true;
             action = null;
+            if (queued) {
+                owner.cancelledQueued();
+            }
         }
 
         @Override
@@ -91,6 +103,8 @@ final class Reaper implements Runnable {
     private final Queue<PidfdProcess> polled = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private long timerOrder;
+    /** Cancelled timers still in {@link #timers}; loop thread only. */
+    private int cancelledTimers;
     private volatile Thread thread;
 
     private Reaper(int epoll, int wake) {
@@ -252,9 +266,45 @@ final class Reaper implements Runnable {
     /** Runs {@code action} on the loop at {@code deadline} ({@link System#nanoTime()}); loop thread only. */
     Timer schedule(long deadline, Runnable action) {
         assert inLoop();
-        Timer timer = new Timer(deadline, action, timerOrder++);
+        Timer timer = new Timer(this, deadline, action, timerOrder++);
         timers.add(timer);
         return timer;
+    }
+
+    /**
+     * A cancelled timer waits in the queue until its deadline, which for a tool call's timeout
+     * may be hours away: a runtime making a thousand calls a second with a ten-minute timeout
+     * would keep 600,000 of them. Once more than half the queue is cancelled, it is purged, as
+     * java.util.Timer's purge does, so the queue stays within twice the live timers.
+     */
+    private void cancelledQueued() {
+        cancelledTimers++;
+        if (cancelledTimers > PURGE_MIN && cancelledTimers * 2 > timers.size()) {
+            timers.removeIf(timer -> {
+                if (timer.cancelled) {
+                    timer.queued = false;
+                    return true;
+                }
+                return false;
+            });
+            cancelledTimers = 0;
+        }
+    }
+
+    /** Takes the queue's head, keeping the count of cancelled timers in it. */
+    private Timer pollTimer() {
+        Timer head = timers.poll();
+        head.queued = false;
+        if (head.cancelled) {
+            cancelledTimers--;
+        }
+        return head;
+    }
+
+    /** How many timers wait in the queue, cancelled ones included; loop thread only (for tests). */
+    int queuedTimers() {
+        assert inLoop();
+        return timers.size();
     }
 
     /**
@@ -325,7 +375,7 @@ final class Reaper implements Runnable {
         long now = System.nanoTime();
         Timer first;
         while ((first = timers.peek()) != null && (first.cancelled || first.deadline - now <= 0)) {
-            timers.poll();
+            pollTimer();
             if (!first.cancelled) {
                 guarded(first.action::run);
             }
@@ -339,7 +389,7 @@ final class Reaper implements Runnable {
         }
         Timer first;
         while ((first = timers.peek()) != null && first.cancelled) {
-            timers.poll();
+            pollTimer();
         }
         if (first == null) {
             return -1;
