@@ -153,7 +153,7 @@ final class PidfdProcess extends SpawnedProcess {
         int raw = pidfd.tryAcquire();
         if (raw < 0) {
             // the pidfd is closed only once the child is known to have exited (a waiter claims
-            // the reap only after WNOWAIT saw the zombie)
+            // the reap only after the pidfd showed the zombie)
             return true;
         }
         try {

@@ -120,11 +120,18 @@ final class Reaper implements Runnable {
                 if (reaper == null) {
                     int epoll = LibSpawn.spawn_epoll_create();
                     if (epoll < 0) {
-                        throw new IllegalStateException("epoll_create1 failed: errno " + -epoll);
+                        throw new IllegalStateException("epoll_create1 failed: " + Errno.describe(-epoll));
                     }
                     int wake = LibSpawn.spawn_eventfd();
-                    if (wake < 0 || LibSpawn.spawn_epoll_add(epoll, wake, WAKE_TOKEN) < 0) {
-                        throw new IllegalStateException("eventfd for the spawn loop failed: errno " + -wake);
+                    int added = wake < 0 ? wake : LibSpawn.spawn_epoll_add(epoll, wake, WAKE_TOKEN);
+                    if (added < 0) {
+                        // the next spawn tries again: leave nothing open behind
+                        if (wake >= 0) {
+                            LibSpawn.spawn_close(wake);
+                        }
+                        LibSpawn.spawn_close(epoll);
+                        throw new IllegalStateException((wake < 0 ? "eventfd" : "epoll_ctl")
+                                + " for the spawn loop failed: " + Errno.describe(-added));
                     }
                     reaper = new Reaper(epoll, wake);
                     Thread loop = new Thread(reaper, "spawn-reaper");
