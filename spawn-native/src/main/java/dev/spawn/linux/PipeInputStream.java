@@ -192,6 +192,12 @@ final class PipeInputStream extends InputStream {
      * that thread does it when it unlocks.
      */
     void childExited() {
+        if (lock.isHeldByCurrentThread()) {
+            // a reap on a thread inside its own hold (a hand-over): draining now would take the
+            // pipe's bytes from the child about to get the pipe; the unlock catches up
+            exitedWhileLocked = true;
+            return;
+        }
         while (!lock.tryLock()) {
             exitedWhileLocked = true;
             if (lock.isLocked()) {

@@ -38,6 +38,24 @@ class StreamLifecycleTest {
     }
 
     @Test
+    void anExitSeenByTheThreadHandingThePipeOverLeavesItsBytesInThePipe() throws Exception {
+        int[] fds = new int[2];
+        assertEquals(0, LibSpawn.spawn_pipe2(fds, 0));
+        com.sun.jna.Memory bytes = new com.sun.jna.Memory(3);
+        bytes.write(0, "abc".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        assertEquals(3, LibSpawn.spawn_write(fds[1], bytes, 3));
+        LibSpawn.spawn_close(fds[1]);
+        PipeInputStream upstream = new PipeInputStream(fds[0]);
+        PipeInputStream.Handover handover = upstream.handOver();
+        // as a reap on this thread inside the hand-over would (Stdio.toString reaps its upstream)
+        upstream.childExited();
+        assertEquals(3, LibSpawn.spawn_available(handover.fd), "the downstream child's bytes were taken");
+        handover.commit();
+        assertEquals(-1, upstream.read(), "handed over: end of file here");
+        upstream.close();
+    }
+
+    @Test
     void readingToEofReleasesThePipesWithoutClose() throws Exception {
         long before = pipes();
         for (int i = 0; i < 50; i++) {
