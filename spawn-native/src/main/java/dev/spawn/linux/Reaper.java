@@ -53,7 +53,7 @@ final class Reaper implements Runnable {
     static final class Timer implements Comparable<Timer> {
         private final Reaper owner;
         private final long deadline;
-        /** Dropped at cancel: a cancelled timer may wait in the queue until its deadline. */
+        /** Dropped at cancel: a cancelled timer may wait in the queue until its deadline or a purge. */
         private Runnable action;
         private final long order;
         private boolean cancelled;
