@@ -56,6 +56,15 @@ public abstract class DropInBenchmark {
         return run(List.of("true"));
     }
 
+    /**
+     * {@code /bin/true} by its absolute path: the same start with no PATH search, for either
+     * builder (ProcessBuilder's child then makes one execve instead of one per PATH entry).
+     */
+    @Benchmark
+    public long binTrue() throws IOException, InterruptedException {
+        return run(List.of("/bin/true"));
+    }
+
     /** {@code cat} of an 832-byte file. */
     @Benchmark
     public long catSmallFile() throws IOException, InterruptedException {
