@@ -46,13 +46,24 @@ public final class UserspaceBackend implements SpawnBackend {
         if (fd < 0) {
             throw CreateErrors.of(-fd, program, "open executable");
         }
-        boolean byPath = kind[0] != LibSpawn.KIND_ELF;
-        if (byPath && path == null) {
+        boolean script = kind[0] != LibSpawn.KIND_ELF;
+        if (script && path == null) {
             LibSpawn.spawn_close(fd);
             throw CreateErrors.of(Errno.ENOEXEC, program,
                     "a script opened by fd has no path to exec it by");
         }
-        return new UserspaceTemplate(program, path, fd, identity, byPath);
+        return new UserspaceTemplate(program, path, fd, identity, execsByPath(script, path != null, KernelRelease.RUNNING));
+    }
+
+    /**
+     * Whether a template execs its path rather than its held fd. A script must: execveat cannot
+     * run one from a close-on-exec fd. Before 6.14 an ELF with a path does too, as
+     * execveat(fd, "", AT_EMPTY_PATH) named the child after the made-up "/dev/fd/N", so ps, top
+     * and pkill saw "3" for every child; the spawn's identity check still runs first. A template
+     * made from an fd has no path and keeps that name there.
+     */
+    static boolean execsByPath(boolean script, boolean hasPath, KernelRelease release) {
+        return script || hasPath && (release == null || !release.atLeast(6, 14));
     }
 
     private static final class Probe {
@@ -63,17 +74,14 @@ public final class UserspaceBackend implements SpawnBackend {
             if (loadFailure != null) {
                 return loadFailure;
             }
-            String version = System.getProperty("os.version", "");
-            String[] parts = version.split("[.-]");
-            try {
-                int major = Integer.parseInt(parts[0]);
-                int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-                if (major < MINIMUM_KERNEL[0] || major == MINIMUM_KERNEL[0] && minor < MINIMUM_KERNEL[1]) {
-                    return new UnsupportedOperationException("kernel " + version
-                            + " is older than 5.11 (close_range CLOSE_RANGE_CLOEXEC, pidfds)");
-                }
-            } catch (NumberFormatException e) {
-                return new UnsupportedOperationException("cannot read the kernel version from \"" + version + "\"");
+            KernelRelease release = KernelRelease.RUNNING;
+            if (release == null) {
+                return new UnsupportedOperationException("cannot read the kernel version from \""
+                        + System.getProperty("os.version") + "\"");
+            }
+            if (!release.atLeast(MINIMUM_KERNEL[0], MINIMUM_KERNEL[1])) {
+                return new UnsupportedOperationException("kernel " + System.getProperty("os.version")
+                        + " is older than 5.11 (close_range CLOSE_RANGE_CLOEXEC, pidfds)");
             }
             int pidfd = LibSpawn.spawn_pidfd_open((int) ProcessHandle.current().pid());
             if (pidfd < 0) {

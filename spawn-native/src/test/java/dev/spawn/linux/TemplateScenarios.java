@@ -88,6 +88,20 @@ abstract class TemplateScenarios {
         assertEquals(0, probe("p", "exit", "256").exit());
     }
 
+    /**
+     * What ps, top and pkill see: the executable's name, as ProcessBuilder's children have it,
+     * also on kernels before 6.14, whose execveat(AT_EMPTY_PATH) named the child "3" or the like.
+     */
+    @Test
+    void theChildIsNamedAfterTheExecutable() throws Exception {
+        assertEquals(expectedChildName() + "\n", probe("p", "comm").out());
+    }
+
+    /** /proc/PID/comm of a child of the probe's template. */
+    String expectedChildName() {
+        return "spawn-probe";
+    }
+
     @Test
     void relativePathIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> spawner().template(Path.of("spawn-probe")));
