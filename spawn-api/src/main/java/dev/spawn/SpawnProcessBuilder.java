@@ -452,7 +452,8 @@ public final class SpawnProcessBuilder {
                 // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused
                 openRedirects();
             }
-            CommandResolver.Resolution found = Holder.RESOLVER.resolve(program, directory);
+            CommandResolver resolver = environment == null ? Holder.RESOLVER_INHERITED : Holder.RESOLVER_REPLACED;
+            CommandResolver.Resolution found = resolver.resolve(program, directory);
             if (!found.found()) {
                 throw execFailure(found.errno(), null);
             }
@@ -625,7 +626,9 @@ public final class SpawnProcessBuilder {
 
     /** The JVM-wide resolver and template cache, made on first start. */
     private static final class Holder {
-        static final CommandResolver RESOLVER = CommandResolver.ofCallerPath();
+        static final CommandResolver RESOLVER_INHERITED = CommandResolver.ofCallerPath(false);
+        static final CommandResolver RESOLVER_REPLACED = System.getenv("PATH") != null ? RESOLVER_INHERITED
+                : CommandResolver.ofCallerPath(true);
         static final TemplateCache<SpawnTemplate> CACHE = createCache();
 
         private static TemplateCache<SpawnTemplate> createCache() {

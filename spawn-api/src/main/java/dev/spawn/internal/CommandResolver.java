@@ -2,6 +2,7 @@ package dev.spawn.internal;
 
 import dev.spawn.spi.Errno;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,14 +10,21 @@ import java.util.List;
  * Finds the executable for {@code argv[0]} as the JDK's child does ({@code JDK_execvpe} in
  * {@code childproc.c}): a name containing {@code '/'} is used as is, relative to the child's
  * working directory; any other name is looked up in the <em>caller's</em> {@code PATH} (never
- * the child's environment), an empty entry meaning the child's working directory, and
- * {@code ":/bin:/usr/bin"} when {@code PATH} is unset. A candidate that exists but cannot be
+ * the child's environment), an empty entry meaning the child's working directory. When
+ * {@code PATH} is unset the JDK's child searches {@code ":/bin:/usr/bin"} if the caller replaced
+ * the environment, else glibc's {@code execvp} searches {@code "/bin:/usr/bin"}, without the
+ * working directory. A candidate that exists but cannot be
  * executed (a directory, no execute permission) is remembered as EACCES and the search goes on;
  * EACCES is the answer when nothing executable is found after one, ENOENT otherwise.
  */
 public final class CommandResolver {
-    /** The JDK's default when PATH is unset. */
+    /** The JDK's default when PATH is unset and the child gets an environment of its own. */
     static final String DEFAULT_PATH = ":/bin:/usr/bin";
+    /** glibc's {@code execvp} default (its {@code CS_PATH}), which the JDK's child uses when the
+     * child inherits the caller's environment. */
+    static final String EXECVP_DEFAULT_PATH = "/bin:/usr/bin";
+    /** The longest file name a directory entry can have (NAME_MAX). */
+    private static final int NAME_MAX = 255;
 
     private final List<String> directories;
     /**
@@ -39,9 +47,16 @@ public final class CommandResolver {
         }
     }
 
-    /** A resolver over this process's {@code PATH}. */
-    public static CommandResolver ofCallerPath() {
-        return new CommandResolver(System.getenv("PATH"));
+    /**
+     * A resolver over this process's {@code PATH}, or where it is unset over the default the
+     * JDK's child would search.
+     *
+     * @param environmentReplaced whether the child gets an environment of its own (the caller
+     *     touched {@code environment()}) rather than inheriting this process's
+     */
+    public static CommandResolver ofCallerPath(boolean environmentReplaced) {
+        String path = System.getenv("PATH");
+        return new CommandResolver(path != null ? path : environmentReplaced ? DEFAULT_PATH : EXECVP_DEFAULT_PATH);
     }
 
     private static List<String> split(String path) {
@@ -69,7 +84,17 @@ public final class CommandResolver {
             return new Resolution(null, null, Errno.ENOENT);
         }
         if (program.indexOf('/') >= 0) {
-            return new Resolution(absolute(base(directory), program), program, 0);
+            String absolute = absolute(base(directory), program);
+            // "/bin/echo/" and "/bin/echo/." name a directory, which the normalised path no
+            // longer says: execve fails ENOTDIR on a file there (the rest fails as it would anyway)
+            if ((program.endsWith("/") || program.endsWith("/.")) && isNonDirectory(absolute)) {
+                return new Resolution(null, null, Errno.ENOTDIR);
+            }
+            return new Resolution(absolute, program, 0);
+        }
+        if (program.length() > NAME_MAX / 3 && program.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+            // execve's answer in the first PATH directory, where the JDK's child stops
+            return new Resolution(null, null, Errno.ENAMETOOLONG);
         }
         // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
         boolean plainName = !program.equals(".") && !program.equals("..");
@@ -89,6 +114,11 @@ public final class CommandResolver {
             denied = true;
         }
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
+    }
+
+    private static boolean isNonDirectory(String path) {
+        File file = new File(path);
+        return file.exists() && !file.isDirectory();
     }
 
     /** The PATH entry joined with the name, as the JDK's child passes it to execve. */
@@ -133,7 +163,7 @@ public final class CommandResolver {
      * @param absolute the executable's absolute path (a template's key), or {@code null} on failure
      * @param execName the path the JDK's child would pass to {@code execve}: {@code argv[0]} when
      *     it contains a {@code '/'}, else the PATH entry joined with it
-     * @param errno 0, or why nothing was found (ENOENT, EACCES)
+     * @param errno 0, or why nothing was found (ENOENT, EACCES, ENAMETOOLONG, ENOTDIR)
      */
     public record Resolution(String absolute, String execName, int errno) {
         /** Whether an executable was found. */

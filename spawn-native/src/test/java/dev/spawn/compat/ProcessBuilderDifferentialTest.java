@@ -219,6 +219,13 @@ class ProcessBuilderDifferentialTest {
                 s("not executable", dir -> write(dir.resolve("script.sh"), "#!/bin/sh\necho hi\n"),
                         (b, dir) -> b.command(dir.resolve("script.sh").toString())),
                 s("directory as program", (b, dir) -> b.command(dir.toString())),
+                s("directory with a trailing slash as program", (b, dir) -> b.command(dir + "/")),
+                s("program with a trailing slash", cmd("/bin/echo/", "x")),
+                s("program with a trailing /.", cmd("/bin/echo/.", "x")),
+                s("program with a trailing /..", cmd("/bin/echo/..", "x")),
+                s("missing program with a trailing slash", cmd("/nonexistent/program/")),
+                s("command name longer than NAME_MAX", cmd("e".repeat(256))),
+                s("command name of NAME_MAX bytes", cmd("é".repeat(127) + "e")),
                 s("empty program name", cmd("")),
                 s("empty command", (b, dir) -> b.command().clear()),
                 s("null in the command", (b, dir) -> {
