@@ -449,8 +449,10 @@ public final class SpawnProcessBuilder {
                 throw StartFailures.cannotRun(program, dir, e);
             }
             if (redirectErrorStream && isFile(err)) {
-                // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused
-                openRedirects();
+                // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused;
+                // that file alone: the others are opened once, for the child (a FIFO opened and
+                // closed here would see its peer's end of file)
+                openUnusedStderr();
             }
             CommandResolver resolver = environment == null ? Holder.RESOLVER_INHERITED : Holder.RESOLVER_REPLACED;
             CommandResolver.Resolution found = resolver.resolve(program, directory);
@@ -570,8 +572,14 @@ public final class SpawnProcessBuilder {
             return StartFailures.exec(program, dir, errno, library);
         }
 
-        private void openRedirects() throws IOException {
-            openRedirects(null);
+        private void openUnusedStderr() throws IOException {
+            try {
+                StartFailures.openRedirects(Redirect.PIPE, Redirect.PIPE, err);
+            } catch (IOException | IllegalArgumentException e) {
+                // the JDK opens stdin's and stdout's files first: their failure is the one to report
+                openRedirects(null);
+                throw StartFailures.cannotRun(program, dir, e);
+            }
         }
 
         private void openRedirects(Throwable library) throws IOException {
