@@ -24,6 +24,13 @@ final class PipeInputStream extends InputStream {
     private final Cleaner.Cleanable cleanable;
     /** Held by a reader for a whole read, so the reaper never waits on it (tryLock). */
     private final ReentrantLock lock = new ReentrantLock();
+    /** What was read since {@link #mark(int)}, up to {@link #markLimit}; null without a valid mark. */
+    private byte[] marked;
+    private int markedCount;
+    private int markLimit;
+    /** What {@link #reset()} gave back to be read again, from {@link #rereadPosition}; null when none. */
+    private byte[] reread;
+    private int rereadPosition;
     /** Set while a reader holds {@link #lock}, which may be for as long as the child stays silent. */
     private volatile boolean reading;
     private byte[] buffer;
@@ -62,52 +69,135 @@ final class PipeInputStream extends InputStream {
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
+        // BufferedInputStream's order: a closed stream fails before the bounds are looked at
+        ensureOpen();
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length == 0) {
             return 0;
         }
-        ensureOpen();
         lock.lock();
         reading = true;
         try {
             ensureOpen();
-            if (position == limit && !eof && leftover == null && childGone.getAsBoolean()) {
-                keepPending();
+            int count = reread != null ? readAgain(bytes, offset, length) : readLocked(bytes, offset, length);
+            if (marked != null && count > 0) {
+                keepMarked(bytes, offset, count);
             }
-            if (position == limit) {
-                if (eof || leftover != null) {
-                    eof = true;
-                    return -1;
-                }
-                // as BufferedInputStream: a read as large as the buffer bypasses it, so draining a
-                // child's output copies each byte once, and a child that writes nothing costs no
-                // buffer at all
-                if (length >= BUFFER) {
-                    int count = readPipe(Math.min(length, NativeBuffers.SIZE));
-                    if (count > 0) {
-                        NativeBuffers.local().read(0, bytes, offset, count);
-                    }
-                    return count;
-                }
-                int count = readPipe(BUFFER);
-                if (count < 0) {
-                    return -1;
-                }
-                if (buffer == null) {
-                    buffer = new byte[BUFFER];
-                }
-                NativeBuffers.local().read(0, buffer, 0, count);
-                position = 0;
-                limit = count;
-            }
-            int count = Math.min(length, limit - position);
-            System.arraycopy(leftover != null ? leftover : buffer, position, bytes, offset, count);
-            position += count;
             return count;
         } finally {
             reading = false;
             unlock();
         }
+    }
+
+    /** A read from the buffer, the pipe's kept rest or the pipe itself; with {@link #lock} held. */
+    private int readLocked(byte[] bytes, int offset, int length) throws IOException {
+        if (position == limit && !eof && leftover == null && childGone.getAsBoolean()) {
+            keepPending();
+        }
+        if (position == limit) {
+            if (eof || leftover != null) {
+                eof = true;
+                return -1;
+            }
+            // as BufferedInputStream: a read as large as the buffer bypasses it, so draining a
+            // child's output copies each byte once, and a child that writes nothing costs no
+            // buffer at all
+            if (length >= BUFFER) {
+                int count = readPipe(Math.min(length, NativeBuffers.SIZE));
+                if (count > 0) {
+                    NativeBuffers.local().read(0, bytes, offset, count);
+                }
+                return count;
+            }
+            int count = readPipe(BUFFER);
+            if (count < 0) {
+                return -1;
+            }
+            if (buffer == null) {
+                buffer = new byte[BUFFER];
+            }
+            NativeBuffers.local().read(0, buffer, 0, count);
+            position = 0;
+            limit = count;
+        }
+        int count = Math.min(length, limit - position);
+        System.arraycopy(leftover != null ? leftover : buffer, position, bytes, offset, count);
+        position += count;
+        return count;
+    }
+
+    /** Supported, as by ProcessBuilder's streams (BufferedInputStreams). */
+    @Override
+    public boolean markSupported() {
+        return true;
+    }
+
+    /**
+     * Keeps what is read from here on, so {@link #reset()} can read it again: at least
+     * {@code readLimit} bytes, and like BufferedInputStream's buffer at least 8 KiB whatever the
+     * limit; reading past that makes the mark invalid.
+     */
+    @Override
+    public void mark(int readLimit) {
+        lock.lock();
+        try {
+            markLimit = Math.max(readLimit, BUFFER);
+            marked = new byte[Math.min(markLimit, BUFFER)];
+            markedCount = 0;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Reads again what was read since {@link #mark(int)}; the mark stays where it is.
+     *
+     * @throws IOException when the stream is closed, or there is no mark or it was read past
+     */
+    @Override
+    public void reset() throws IOException {
+        ensureOpen();
+        lock.lock();
+        try {
+            ensureOpen();
+            if (marked == null) {
+                throw new IOException("Resetting to invalid mark");
+            }
+            byte[] again = Arrays.copyOf(marked, markedCount);
+            if (reread != null) {
+                // bytes not yet read again follow the ones read since the mark
+                again = Arrays.copyOf(again, again.length + reread.length - rereadPosition);
+                System.arraycopy(reread, rereadPosition, again, markedCount, reread.length - rereadPosition);
+            }
+            reread = again.length > 0 ? again : null;
+            rereadPosition = 0;
+            markedCount = 0;
+        } finally {
+            unlock();
+        }
+    }
+
+    private int readAgain(byte[] bytes, int offset, int length) {
+        int count = Math.min(length, reread.length - rereadPosition);
+        System.arraycopy(reread, rereadPosition, bytes, offset, count);
+        rereadPosition += count;
+        if (rereadPosition == reread.length) {
+            reread = null;
+        }
+        return count;
+    }
+
+    private void keepMarked(byte[] bytes, int offset, int count) {
+        if (markedCount + count > markLimit) {
+            marked = null;
+            return;
+        }
+        if (markedCount + count > marked.length) {
+            marked = Arrays.copyOf(marked, Math.min(markLimit, Math.max(markedCount + count, marked.length * 2)));
+        }
+        System.arraycopy(bytes, offset, marked, markedCount, count);
+        markedCount += count;
     }
 
     @Override
@@ -116,13 +206,14 @@ final class PipeInputStream extends InputStream {
         lock.lock();
         try {
             ensureOpen();
+            int again = reread != null ? reread.length - rereadPosition : 0;
             if (position < limit || eof || leftover != null) {
-                return limit - position;
+                return again + limit - position;
             }
             int raw = acquire();
             try {
                 int count = LibSpawn.spawn_available(raw);
-                return Math.max(count, 0);
+                return again + Math.max(count, 0);
             } finally {
                 fd.release();
             }
@@ -290,12 +381,13 @@ final class PipeInputStream extends InputStream {
             if (closed || eof) {
                 throw new IllegalArgumentException("the upstream's stdout was closed or read to its end");
             }
+            if (position < limit && leftover == null || reread != null) {
+                int held = limit - position + (reread != null ? reread.length - rereadPosition : 0);
+                throw new IllegalArgumentException("the upstream's stdout holds " + held
+                        + " bytes read ahead or reset that a pipe cannot pass on");
+            }
             if (leftover != null) {
                 return new Handover(replay(leftover, position, limit - position), true);
-            }
-            if (position < limit) {
-                throw new IllegalArgumentException("the upstream's stdout holds " + (limit - position)
-                        + " bytes read ahead that a pipe cannot pass on");
             }
             return new Handover(fd.acquire(), false);
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.spawn.compat.Harness.Builder;
 import dev.spawn.compat.Harness.Observed;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -316,6 +317,35 @@ class ProcessBuilderDifferentialTest {
                             Harness.runToEnd(p, o);
                         }),
                 s("stdin closed at once", cmd("wc", "-c")),
+                s("mark and reset on stdout", dir -> { }, cmd("printf", "0123456789"), (p, dir, o) -> {
+                    InputStream out = p.getInputStream();
+                    o.put("markSupported", out.markSupported());
+                    try {
+                        out.reset();
+                        o.put("reset before mark", "ok");
+                    } catch (IOException e) {
+                        o.put("reset before mark", e.getClass().getName() + ": " + e.getMessage());
+                    }
+                    out.mark(4);
+                    o.bytes("first", out.readNBytes(3));
+                    out.reset();
+                    o.bytes("again", out.readNBytes(5));
+                    out.reset();
+                    o.bytes("rest", out.readAllBytes());
+                    out.close();
+                    try {
+                        out.reset();
+                        o.put("reset after close", "ok");
+                    } catch (IOException e) {
+                        o.put("reset after close", e.getClass().getName() + ": " + e.getMessage());
+                    }
+                    try {
+                        o.put("empty read after close", out.read(new byte[1], 0, 0));
+                    } catch (IOException e) {
+                        o.put("empty read after close", e.getClass().getName() + ": " + e.getMessage());
+                    }
+                    o.put("exit", p.waitFor());
+                }),
                 s("stdin written after the child exited", dir -> { }, cmd("true"), (p, dir, o) -> {
                     o.put("exit", p.waitFor());
                     OutputStream in = p.getOutputStream();
