@@ -66,6 +66,8 @@ public final class Errno {
         add(19, "ENODEV", "No such device");
         add(6, "ENXIO", "No such device or address");
         add(16, "EBUSY", "Device or resource busy");
+        // the rest of execve(2)'s list: an ELF whose interpreter is not one
+        add(80, "ELIBBAD", "Accessing a corrupted shared library");
     }
 
     private Errno() {
