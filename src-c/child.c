@@ -40,7 +40,9 @@
  *
  * The held exec fd. A userspace "template" is an O_PATH fd for the
  * executable; the child execs it with execveat(fd, "", AT_EMPTY_PATH), so
- * the file that was checked is the file that runs. The kernel keeps its
+ * the file that was checked is the file that runs (with
+ * SPAWN_FLAG_EXEC_BY_PATH the path is exec'd instead, after the same check,
+ * where the child's name must come from it). The kernel keeps its
  * file outside the fd table; ours is in it, at a number the caller's
  * actions may name. The rule: the caller's view of the fd table is the
  * parent's, and our fd must survive whatever the actions do to that view.

@@ -39,7 +39,8 @@
 
 /* spawn flags (both backends) */
 #define SPAWN_FLAG_INHERIT_FDS 0x1
-/* userspace only: exec by path (scripts) instead of execveat on the held fd */
+/* userspace only: exec by path instead of execveat on the held fd (scripts,
+ * and ELFs whose child must be named after the path) */
 #define SPAWN_FLAG_EXEC_BY_PATH 0x2
 
 /* spawn_user_create: what it found out about the executable */

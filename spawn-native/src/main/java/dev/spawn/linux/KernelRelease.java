@@ -5,7 +5,7 @@ package dev.spawn.linux;
  * from uname(2)'s release, e.g. {@code 6.12.117-spawn-template}).
  */
 final class KernelRelease {
-    /** The running kernel's, or null when its release does not start with major.minor. */
+    /** The running kernel's, or null when its release does not start with a number. */
     static final KernelRelease RUNNING = parse(System.getProperty("os.version", ""));
 
     private final int major;
@@ -16,12 +16,11 @@ final class KernelRelease {
         this.minor = minor;
     }
 
-    /** major.minor from the start of a release string such as {@code 6.18.44-fc}, else null. */
+    /** major.minor from the start of a release string such as {@code 6.18.44-fc} (minor 0 when absent), else null. */
     static KernelRelease parse(String release) {
         String[] parts = release.split("[.-]", 3);
         try {
-            return parts.length < 2 ? null
-                    : new KernelRelease(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+            return new KernelRelease(Integer.parseInt(parts[0]), parts.length < 2 ? 0 : Integer.parseInt(parts[1]));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -5,6 +5,7 @@ import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.SpawnBackend;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -52,18 +53,29 @@ public final class UserspaceBackend implements SpawnBackend {
             throw CreateErrors.of(Errno.ENOEXEC, program,
                     "a script opened by fd has no path to exec it by");
         }
-        return new UserspaceTemplate(program, path, fd, identity, execsByPath(script, path != null, KernelRelease.RUNNING));
+        boolean byPath = execsByPath(script, path == null ? null : program,
+                path != null && Files.isSymbolicLink(Path.of(program)), KernelRelease.RUNNING);
+        return new UserspaceTemplate(program, path, fd, identity, byPath);
     }
 
     /**
-     * Whether a template execs its path rather than its held fd. A script must: execveat cannot
-     * run one from a close-on-exec fd. Before 6.14 an ELF with a path does too, as
-     * execveat(fd, "", AT_EMPTY_PATH) named the child after the made-up "/dev/fd/N", so ps, top
-     * and pkill saw "3" for every child; the spawn's identity check still runs first. A template
-     * made from an fd has no path and keeps that name there.
+     * Whether a template execs its path rather than its held fd, so that the child is named as
+     * ProcessBuilder's would be (ps, top and pkill match that name). A script must: execveat
+     * cannot run one from a close-on-exec fd. An ELF with a path does where execveat(fd, "",
+     * AT_EMPTY_PATH) would name the child otherwise: before 6.14 after the made-up "/dev/fd/N"
+     * ("3"), and since then after the file the fd holds, which for a symlink ({@code sh} to
+     * {@code dash}) is the target. The spawn's identity check still runs first. A path through
+     * /proc or /dev/fd names an fd, which the child's actions may have replaced by then, and a
+     * template made from an fd has no path: both keep the fd.
      */
-    static boolean execsByPath(boolean script, boolean hasPath, KernelRelease release) {
-        return script || hasPath && (release == null || !release.atLeast(6, 14));
+    static boolean execsByPath(boolean script, String path, boolean symlink, KernelRelease release) {
+        if (script) {
+            return true;
+        }
+        if (path == null || path.startsWith("/proc/") || path.startsWith("/dev/fd/")) {
+            return false;
+        }
+        return symlink || release == null || !release.atLeast(6, 14);
     }
 
     private static final class Probe {

@@ -14,6 +14,7 @@ class KernelReleaseTest {
         assertEquals("6.18", KernelRelease.parse("6.18.44-fc-v669").toString());
         assertEquals("7.0", KernelRelease.parse("7.0").toString());
         assertEquals("5.15", KernelRelease.parse("5.15-rc3").toString());
+        assertEquals("6.0", KernelRelease.parse("6").toString(), "a release without a minor, as the old probe read it");
     }
 
     @Test
@@ -27,17 +28,22 @@ class KernelReleaseTest {
     @Test
     void anythingElseIsUnknown() {
         assertNull(KernelRelease.parse(""));
-        assertNull(KernelRelease.parse("6"));
+        assertNull(KernelRelease.parse("x"));
         assertNull(KernelRelease.parse("linux-6.1"));
         assertNull(KernelRelease.parse("6.x.1"));
     }
 
     @Test
-    void elfTemplatesExecTheirPathWhereExecveatNamesTheChildAfterTheFd() {
-        assertTrue(UserspaceBackend.execsByPath(false, true, KernelRelease.parse("6.12.117")));
-        assertFalse(UserspaceBackend.execsByPath(false, true, KernelRelease.parse("6.14.0")));
-        assertFalse(UserspaceBackend.execsByPath(false, false, KernelRelease.parse("6.8.0")), "an fd has no path");
-        assertTrue(UserspaceBackend.execsByPath(true, true, KernelRelease.parse("6.18.1")), "a script always");
-        assertTrue(UserspaceBackend.execsByPath(false, true, null), "an unknown release is taken as old");
+    void elfTemplatesExecTheirPathWhereExecveatWouldNameTheChildOtherwise() {
+        KernelRelease old = KernelRelease.parse("6.12.117");
+        KernelRelease fixed = KernelRelease.parse("6.14.0");
+        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, old), "named after the fd number");
+        assertFalse(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, fixed));
+        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/sh", true, fixed), "named after the symlink's target");
+        assertFalse(UserspaceBackend.execsByPath(false, null, false, old), "an fd has no path");
+        assertFalse(UserspaceBackend.execsByPath(false, "/proc/self/fd/7", true, old), "a path that names an fd");
+        assertFalse(UserspaceBackend.execsByPath(false, "/dev/fd/7", true, old), "a path that names an fd");
+        assertTrue(UserspaceBackend.execsByPath(true, "/usr/bin/tool.sh", false, fixed), "a script always");
+        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, null), "an unknown release is taken as old");
     }
 }

@@ -97,6 +97,21 @@ abstract class TemplateScenarios {
         assertEquals(expectedChildName() + "\n", probe("p", "comm").out());
     }
 
+    /**
+     * A program reached through a symlink is named after the link, as execve of the link's path
+     * names it (Debian's {@code sh} is a link to {@code dash}, {@code python3} to
+     * {@code python3.11}); on 6.14+ execveat from the held fd would name it after the target.
+     */
+    @Test
+    void aChildStartedThroughASymlinkIsNamedAfterTheLink() throws Exception {
+        Path alias = Files.createSymbolicLink(dir.resolve("probe-alias"), probePath());
+        try (SpawnTemplate linked = spawner().template(alias)) {
+            assertEquals(backend(), linked.backend());
+            String expected = expectedChildName().isEmpty() ? "" : "probe-alias";
+            assertEquals(expected + "\n", run(linked, backend(), SpawnRequest.builder("p", "comm").build()).out());
+        }
+    }
+
     /** /proc/PID/comm of a child of the probe's template. */
     String expectedChildName() {
         return "spawn-probe";
