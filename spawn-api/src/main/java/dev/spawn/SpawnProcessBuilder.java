@@ -449,9 +449,7 @@ public final class SpawnProcessBuilder {
                 throw StartFailures.cannotRun(program, dir, e);
             }
             if (redirectErrorStream && isFile(err)) {
-                // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused;
-                // that file alone: the others are opened once, for the child (a FIFO opened and
-                // closed here would see its peer's end of file)
+                // ProcessBuilder opens (creates, truncates) stderr's file even when it is unused
                 openUnusedStderr();
             }
             CommandResolver resolver = environment == null ? Holder.RESOLVER_INHERITED : Holder.RESOLVER_REPLACED;
@@ -548,8 +546,10 @@ public final class SpawnProcessBuilder {
                 }
             }
             String message = String.valueOf(e.getMessage());
-            if (e.stage() == SpawnException.Stage.BEFORE_CHILD && message.contains("open working directory")) {
-                openRedirects(e);
+            if (e.stage() == SpawnException.Stage.EXEC
+                    || e.stage() == SpawnException.Stage.BEFORE_CHILD && message.contains("open working directory")) {
+                // the redirect files were opened, and fine, before the working directory and the
+                // exec: opening them again to report as the JDK would could block on a FIFO
                 return StartFailures.exec(program, dir, e.errno(), e);
             }
             return execFailure(e.errno(), e);
@@ -572,12 +572,17 @@ public final class SpawnProcessBuilder {
             return StartFailures.exec(program, dir, errno, library);
         }
 
+        /**
+         * Opens the stderr file the child will not get, after stdin's and stdout's as the JDK
+         * orders them, so that their failure is the one reported and leaves stderr's file as it
+         * was. Those two are opened again for the child, which is harmless for a regular file or
+         * a directory (it fails again); a FIFO or a device is left to that one open, as a second
+         * would pair with its peer and close on it.
+         */
         private void openUnusedStderr() throws IOException {
             try {
-                StartFailures.openRedirects(Redirect.PIPE, Redirect.PIPE, err);
+                StartFailures.openRedirects(openedTwiceSafely(in), openedTwiceSafely(out), err);
             } catch (IOException | IllegalArgumentException e) {
-                // the JDK opens stdin's and stdout's files first: their failure is the one to report
-                openRedirects(null);
                 throw StartFailures.cannotRun(program, dir, e);
             }
         }
@@ -597,6 +602,12 @@ public final class SpawnProcessBuilder {
 
     private static boolean isFile(Redirect redirect) {
         return redirect.file() != null;
+    }
+
+    /** {@code redirect}, or PIPE (nothing to open) when its file exists and is neither a regular file nor a directory. */
+    private static Redirect openedTwiceSafely(Redirect redirect) {
+        File file = redirect.file();
+        return file == null || !file.exists() || file.isFile() || file.isDirectory() ? redirect : Redirect.PIPE;
     }
 
     private static Stdio input(Redirect redirect) {

@@ -242,6 +242,14 @@ class ProcessBuilderDifferentialTest {
                         (b, dir) -> b.command("spawn-no-such-program").redirectOutput(dir.resolve("out").toFile())),
                 s("missing directory wins over missing program",
                         (b, dir) -> b.command("/nonexistent/program").directory(dir.resolve("nope").toFile())),
+                s("missing stdin file leaves the unused stderr file as it was",
+                        dir -> write(dir.resolve("unused"), "precious"),
+                        (b, dir) -> b.command("cat").redirectInput(dir.resolve("none").toFile())
+                                .redirectErrorStream(true).redirectError(dir.resolve("unused").toFile())),
+                s("stdout to a directory leaves the unused stderr file as it was",
+                        dir -> write(dir.resolve("unused"), "precious"),
+                        (b, dir) -> b.command("cat").redirectOutput(dir.toFile())
+                                .redirectErrorStream(true).redirectError(dir.resolve("unused").toFile())),
                 s("missing stdin file wins over missing program",
                         (b, dir) -> b.command("spawn-no-such-program").redirectInput(dir.resolve("none").toFile()))
         ).map(ProcessBuilderDifferentialTest::differential);

@@ -1,72 +1,115 @@
 package dev.spawn.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.SpawnProcessBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A redirect file is opened once, as ProcessBuilder opens it: a FIFO opened and closed on the
- * way would hand its writer's data, or its end of file, to nobody.
+ * A FIFO given as stdin is opened once, as ProcessBuilder opens it, also when the start fails
+ * after it: a second open would pair with its writer and close on it, or wait for a writer that
+ * is gone. Each case runs both builders; a start that blocks fails the test after 10 s.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedirectFifoTest {
+    private static final String TEXT = "through the fifo\n";
+
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk", "spawn"})
-    void aFifoOnStdinWithStderrMergedAndItsOwnFileNamed(String builder) throws Exception {
-        Path fifo = dir.resolve("fifo");
+    private Path fifo;
+    private Thread writer;
+    private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
+
+    @BeforeEach
+    void fifoWithAWriterThatWritesOnce() throws Exception {
+        fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        AtomicReference<IOException> writeFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
+        writer = new Thread(() -> {
             try (OutputStream out = Files.newOutputStream(fifo)) {
-                out.write("through the fifo\n".getBytes(StandardCharsets.UTF_8));
+                out.write(TEXT.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 writeFailure.set(e);
             }
         }, "fifo-writer");
         writer.start();
+    }
+
+    @AfterEach
+    void writerDone() throws Exception {
+        writer.join(10_000);
+        assertFalse(writer.isAlive(), "the writer never got a reader");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "spawn"})
+    void onStdinWithStderrMergedAndItsOwnFileNamed(String builder) throws Exception {
         Path unused = dir.resolve("stderr-unused");
-        ExecutorService starter = Executors.newSingleThreadExecutor();
-        Future<Process> started = starter.submit(() -> builder.equals("jdk")
+        Process process = startWithin10s(() -> builder.equals("jdk")
                 ? new ProcessBuilder("cat").redirectInput(fifo.toFile()).redirectErrorStream(true)
                         .redirectError(unused.toFile()).start()
                 : new SpawnProcessBuilder("cat").redirectInput(fifo.toFile()).redirectErrorStream(true)
                         .redirectError(unused.toFile()).start());
-        Process process;
-        try {
-            process = started.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            // a second open waits for a writer that is gone: be one, so the test ends
-            new ProcessBuilder("sh", "-c", "exec 3>\"$1\"", "sh", fifo.toString()).start().waitFor();
-            started.get(10, TimeUnit.SECONDS).waitFor();
-            throw new AssertionError("start() blocked on the FIFO: it opened it a second time", e);
-        } finally {
-            starter.shutdown();
-        }
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor());
         writer.join();
         assertNull(writeFailure.get());
-        assertEquals("through the fifo\n", out);
+        assertEquals(TEXT, out);
         assertTrue(Files.exists(unused), "stderr's file is created though unused, as ProcessBuilder does");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "spawn"})
+    void onStdinOfAStartThatFailsOnItsWorkingDirectory(String builder) throws Exception {
+        File missing = dir.resolve("no-such-dir").toFile();
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> startWithin10s(() -> builder.equals("jdk")
+                        ? new ProcessBuilder("cat").redirectInput(fifo.toFile()).directory(missing).start()
+                        : new SpawnProcessBuilder("cat").redirectInput(fifo.toFile()).directory(missing).start()));
+        assertEquals(IOException.class, failed.getCause().getClass());
+        assertEquals("Cannot run program \"cat\" (in directory \"" + missing + "\"): error=2, No such file or directory",
+                failed.getCause().getMessage());
+    }
+
+    private Process startWithin10s(Callable<Process> start) throws Exception {
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        Future<Process> started = starter.submit(start);
+        try {
+            return started.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            // a second open waits for a writer that is gone: be one, so the test ends
+            new ProcessBuilder("sh", "-c", "exec 3>\"$1\"", "sh", fifo.toString()).start().waitFor();
+            try {
+                started.get(10, TimeUnit.SECONDS).destroyForcibly().waitFor();
+            } catch (ExecutionException ignored) {
+                // the start failed once unblocked: the block is the finding
+            }
+            throw new AssertionError("start() blocked on the FIFO: it opened it a second time", e);
+        } finally {
+            starter.shutdown();
+        }
     }
 }
