@@ -93,8 +93,7 @@ public final class CommandResolver {
             return new Resolution(absolute, program, 0);
         }
         if (program.length() > NAME_MAX / 3 && program.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-            // execve's answer in the first PATH directory, where the JDK's child stops
-            return new Resolution(null, null, Errno.ENAMETOOLONG);
+            return new Resolution(null, null, tooLong(directory));
         }
         // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
         boolean plainName = !program.equals(".") && !program.equals("..");
@@ -114,6 +113,20 @@ public final class CommandResolver {
             denied = true;
         }
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
+    }
+
+    /**
+     * What the JDK's child gets for a name longer than NAME_MAX: ENAMETOOLONG from the first
+     * PATH directory that exists (the search goes past missing ones), ENOENT when none does.
+     */
+    private int tooLong(File directory) {
+        for (int i = 0; i < prefixes.length; i++) {
+            String dir = prefixes[i] != null ? prefixes[i] : absolute(base(directory), directories.get(i));
+            if (new File(dir).isDirectory()) {
+                return Errno.ENAMETOOLONG;
+            }
+        }
+        return Errno.ENOENT;
     }
 
     private static boolean isNonDirectory(String path) {

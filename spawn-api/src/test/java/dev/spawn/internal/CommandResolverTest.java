@@ -88,4 +88,25 @@ class CommandResolverTest {
     void unsetPathIsTheJdkDefault() {
         assertEquals("/bin/sh", new CommandResolver(null).resolve("sh", null).absolute());
     }
+
+    @Test
+    void aNameOverNameMaxIsTooLongOnlyWhereAPathDirectoryExists() throws IOException {
+        String name = "x".repeat(256);
+        Files.createDirectories(dir.resolve("b"));
+        assertEquals(Errno.ENAMETOOLONG,
+                new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b")).resolve(name, null).errno(),
+                "a is missing and skipped, as execve's ENOENT there is; b answers ENAMETOOLONG");
+        assertEquals(Errno.ENOENT, new CommandResolver(dir.resolve("a").toString()).resolve(name, null).errno());
+        assertEquals(Errno.ENOENT, new CommandResolver("/bin").resolve("x".repeat(255), null).errno(),
+                "255 bytes is a name like any other");
+    }
+
+    @Test
+    void theDefaultsWhenPathIsUnsetDifferInTheWorkingDirectory() throws IOException {
+        executable(dir.resolve("only-here"));
+        assertEquals(dir.resolve("only-here").toString(),
+                new CommandResolver(CommandResolver.DEFAULT_PATH).resolve("only-here", dir.toFile()).absolute());
+        assertEquals(Errno.ENOENT,
+                new CommandResolver(CommandResolver.EXECVP_DEFAULT_PATH).resolve("only-here", dir.toFile()).errno());
+    }
 }
