@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * java.lang.ProcessBuilder against SpawnProcessBuilder for the same command lines, the way
  * callers use them: start, read all of stdout and stderr, waitFor. Default redirects (three
- * pipes) and command names resolved on PATH, as a drop-in user would have them. The thread
+ * pipes) and, but for {@link #binTrue()}, command names resolved on PATH, as a drop-in user
+ * would have them. The thread
  * count comes from {@link DropInT1Benchmark} and {@link DropInT16Benchmark}.
  */
 @State(Scope.Benchmark)
