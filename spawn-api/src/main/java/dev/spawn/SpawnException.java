@@ -33,6 +33,8 @@ public class SpawnException extends IOException {
     private final String program;
     private final int actionIndex;
     private final transient SpawnAction action;
+    private final String step;
+    private final String subject;
 
     /**
      * @param stage where it failed
@@ -52,6 +54,8 @@ public class SpawnException extends IOException {
         this.program = program;
         this.actionIndex = actionIndex;
         this.action = action;
+        this.step = step;
+        this.subject = subject;
     }
 
     private static String message(int errno, String program, String directory, String step, int actionIndex,
@@ -110,6 +114,16 @@ public class SpawnException extends IOException {
     /** The failed action, or {@code null} when no action failed. */
     public SpawnAction action() {
         return action;
+    }
+
+    /** The system call or step that failed, as the message names it, or {@code null} when an action failed. */
+    public String step() {
+        return step;
+    }
+
+    /** The path the errno is about (the program, a redirect file, the directory), or {@code null}. */
+    public String subject() {
+        return subject;
     }
 
     /** Whether a child existed when the failure happened (it has been reaped). */

@@ -10,6 +10,7 @@ import dev.spawn.spi.Errno;
 import dev.spawn.spi.NullStreams;
 import java.io.BufferedOutputStream;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -545,14 +546,32 @@ public final class SpawnProcessBuilder {
                     return failure;
                 }
             }
-            String message = String.valueOf(e.getMessage());
-            if (e.stage() == SpawnException.Stage.EXEC
-                    || e.stage() == SpawnException.Stage.BEFORE_CHILD && message.contains("open working directory")) {
-                // the redirect files were opened, and fine, before the working directory and the
-                // exec: opening them again to report as the JDK would could block on a FIFO
-                return StartFailures.exec(program, dir, e.errno(), e);
+            // the child's setup opened the redirect files first, in the JDK's order: one that
+            // failed is reported as the JDK's open reports it, and none is opened again to find
+            // out (a FIFO's writer would be gone, and the open would never return)
+            Redirect failed = failedRedirect(e);
+            if (failed != null) {
+                IOException failure = StartFailures.cannotRun(program, dir,
+                        new FileNotFoundException(failed.file().getPath() + " (" + Errno.description(e.errno()) + ")"));
+                failure.addSuppressed(e);
+                return failure;
             }
-            return execFailure(e.errno(), e);
+            return afterRedirects(e.errno(), e);
+        }
+
+        /** The redirect whose file the child's setup could not open, or null when something else failed. */
+        private Redirect failedRedirect(SpawnException e) {
+            String subject = e.subject();
+            if (e.stage() != SpawnException.Stage.BEFORE_CHILD || subject == null || e.step() == null
+                    || !e.step().startsWith("open ") || e.step().startsWith("open working directory")) {
+                return null;
+            }
+            for (Redirect redirect : new Redirect[] {in, out, err}) {
+                if (isFile(redirect) && redirect.file().toPath().toString().equals(subject)) {
+                    return redirect;
+                }
+            }
+            return null;
         }
 
         /**
@@ -561,6 +580,11 @@ public final class SpawnProcessBuilder {
          */
         private IOException execFailure(int errno, Throwable library) throws IOException {
             openRedirects(library);
+            return afterRedirects(errno, library);
+        }
+
+        /** A failed exec once the redirect files are known to open: the working directory, then the exec. */
+        private IOException afterRedirects(int errno, Throwable library) {
             if (directory != null) {
                 if (!directory.exists()) {
                     return StartFailures.exec(program, dir, Errno.ENOENT, library);

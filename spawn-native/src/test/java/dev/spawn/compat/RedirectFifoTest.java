@@ -1,13 +1,13 @@
 package dev.spawn.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.SpawnProcessBuilder;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,12 @@ class RedirectFifoTest {
     @AfterEach
     void writerDone() throws Exception {
         writer.join(10_000);
-        assertFalse(writer.isAlive(), "the writer never got a reader");
+        if (writer.isAlive()) {
+            // be its reader, so no thread stays blocked in open() after a failure
+            new ProcessBuilder("sh", "-c", "exec 3<\"$1\"", "sh", fifo.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            writer.join(10_000);
+            throw new AssertionError("the writer never got a reader");
+        }
     }
 
     @ParameterizedTest
@@ -90,8 +95,22 @@ class RedirectFifoTest {
                         ? new ProcessBuilder("cat").redirectInput(fifo.toFile()).directory(missing).start()
                         : new SpawnProcessBuilder("cat").redirectInput(fifo.toFile()).directory(missing).start()));
         assertEquals(IOException.class, failed.getCause().getClass());
-        assertEquals("Cannot run program \"cat\" (in directory \"" + missing + "\"): error=2, No such file or directory",
-                failed.getCause().getMessage());
+        assertEquals("Cannot run program \"cat\" (in directory \"" + missing + "\"): "
+                + (Runtime.version().feature() >= 25 ? "Exec failed, error: 2 (No such file or directory) "
+                        : "error=2, No such file or directory"), failed.getCause().getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "spawn"})
+    void onStdinOfAStartThatFailsOnItsStdoutFile(String builder) throws Exception {
+        File directory = dir.toFile();
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> startWithin10s(() -> builder.equals("jdk")
+                        ? new ProcessBuilder("cat").redirectInput(fifo.toFile()).redirectOutput(directory).start()
+                        : new SpawnProcessBuilder("cat").redirectInput(fifo.toFile()).redirectOutput(directory).start()));
+        assertEquals(IOException.class, failed.getCause().getClass());
+        assertEquals("Cannot run program \"cat\": " + directory + " (Is a directory)", failed.getCause().getMessage());
+        assertEquals(FileNotFoundException.class, failed.getCause().getCause().getClass());
     }
 
     private Process startWithin10s(Callable<Process> start) throws Exception {
@@ -101,7 +120,7 @@ class RedirectFifoTest {
             return started.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             // a second open waits for a writer that is gone: be one, so the test ends
-            new ProcessBuilder("sh", "-c", "exec 3>\"$1\"", "sh", fifo.toString()).start().waitFor();
+            new ProcessBuilder("sh", "-c", "exec 3>\"$1\"", "sh", fifo.toString()).start().waitFor(10, TimeUnit.SECONDS);
             try {
                 started.get(10, TimeUnit.SECONDS).destroyForcibly().waitFor();
             } catch (ExecutionException ignored) {
