@@ -32,18 +32,4 @@ class KernelReleaseTest {
         assertNull(KernelRelease.parse("linux-6.1"));
         assertNull(KernelRelease.parse("6.x.1"));
     }
-
-    @Test
-    void elfTemplatesExecTheirPathWhereExecveatWouldNameTheChildOtherwise() {
-        KernelRelease old = KernelRelease.parse("6.12.117");
-        KernelRelease fixed = KernelRelease.parse("6.14.0");
-        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, old), "named after the fd number");
-        assertFalse(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, fixed));
-        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/sh", true, fixed), "named after the symlink's target");
-        assertFalse(UserspaceBackend.execsByPath(false, null, false, old), "an fd has no path");
-        assertFalse(UserspaceBackend.execsByPath(false, "/proc/self/fd/7", true, old), "a path that names an fd");
-        assertFalse(UserspaceBackend.execsByPath(false, "/dev/fd/7", true, old), "a path that names an fd");
-        assertTrue(UserspaceBackend.execsByPath(true, "/usr/bin/tool.sh", false, fixed), "a script always");
-        assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, null), "an unknown release is taken as old");
-    }
 }
