@@ -116,7 +116,7 @@ public class SpawnException extends IOException {
         return action;
     }
 
-    /** The system call or step that failed, as the message names it, or {@code null} when an action failed. */
+    /** The system call or step that failed, as the message names it, or {@code null}. */
     public String step() {
         return step;
     }

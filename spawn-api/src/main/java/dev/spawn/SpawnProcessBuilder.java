@@ -499,11 +499,12 @@ public final class SpawnProcessBuilder {
             try {
                 return lease.value().spawn(request);
             } catch (NoSuchFileException e) {
+                // a stale template whose re-create failed: the spawn had opened the redirect files
                 Holder.CACHE.invalidate(lease);
-                throw execFailure(Errno.ENOENT, e);
+                throw afterRedirects(Errno.ENOENT, e);
             } catch (AccessDeniedException e) {
                 Holder.CACHE.invalidate(lease);
-                throw execFailure(Errno.EACCES, e);
+                throw afterRedirects(Errno.EACCES, e);
             } catch (SpawnException e) {
                 if (e.stage() == SpawnException.Stage.CREATE) {
                     // a re-create after ESTALE failed: the cached template is dead
@@ -539,7 +540,8 @@ public final class SpawnProcessBuilder {
         private IOException translate(SpawnException e) throws IOException {
             for (Throwable suppressed : e.getSuppressed()) {
                 // the PROCESS_BUILDER backend keeps the JDK's own exception
-                if (suppressed instanceof IOException && suppressed.getCause() instanceof Exception
+                if (suppressed instanceof IOException && !(suppressed instanceof SpawnException)
+                        && suppressed.getCause() instanceof Exception
                         && String.valueOf(suppressed.getMessage()).startsWith("Cannot run program")) {
                     IOException failure = StartFailures.cannotRun(program, dir, (Exception) suppressed.getCause());
                     failure.addSuppressed(e);

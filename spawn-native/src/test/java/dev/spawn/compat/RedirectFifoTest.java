@@ -96,8 +96,7 @@ class RedirectFifoTest {
                         : new SpawnProcessBuilder("cat").redirectInput(fifo.toFile()).directory(missing).start()));
         assertEquals(IOException.class, failed.getCause().getClass());
         assertEquals("Cannot run program \"cat\" (in directory \"" + missing + "\"): "
-                + (Runtime.version().feature() >= 25 ? "Exec failed, error: 2 (No such file or directory) "
-                        : "error=2, No such file or directory"), failed.getCause().getMessage());
+                + execDetail(2, "No such file or directory"), failed.getCause().getMessage());
     }
 
     @ParameterizedTest
@@ -111,6 +110,29 @@ class RedirectFifoTest {
         assertEquals(IOException.class, failed.getCause().getClass());
         assertEquals("Cannot run program \"cat\": " + directory + " (Is a directory)", failed.getCause().getMessage());
         assertEquals(FileNotFoundException.class, failed.getCause().getCause().getClass());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "spawn"})
+    void onStdinOfAStartWhoseCachedProgramWasDeleted(String builder) throws Exception {
+        Path tool = Files.copy(Path.of("/bin/cat"), dir.resolve("tool-" + builder));
+        // the first start caches SpawnProcessBuilder's template; the second finds it stale
+        Process first = builder.equals("jdk") ? new ProcessBuilder(tool.toString(), "/dev/null").start()
+                : new SpawnProcessBuilder(tool.toString(), "/dev/null").start();
+        assertEquals(0, first.waitFor());
+        Files.delete(tool);
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> startWithin10s(() -> builder.equals("jdk")
+                        ? new ProcessBuilder(tool.toString()).redirectInput(fifo.toFile()).start()
+                        : new SpawnProcessBuilder(tool.toString()).redirectInput(fifo.toFile()).start()));
+        assertEquals("Cannot run program \"" + tool + "\": " + execDetail(2, "No such file or directory"),
+                failed.getCause().getMessage());
+    }
+
+    /** The JDK's detail for a failed exec: its format changed in JDK 25. */
+    private static String execDetail(int errno, String description) {
+        return Runtime.version().feature() >= 25 ? "Exec failed, error: " + errno + " (" + description + ") "
+                : "error=" + errno + ", " + description;
     }
 
     private Process startWithin10s(Callable<Process> start) throws Exception {
