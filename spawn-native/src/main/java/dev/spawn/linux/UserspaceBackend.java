@@ -64,42 +64,48 @@ public final class UserspaceBackend implements SpawnBackend {
      * cannot run one from a close-on-exec fd. An ELF with a path does where execveat(fd, "",
      * AT_EMPTY_PATH) would name the child otherwise: before 6.14 after the made-up "/dev/fd/N"
      * ("3"), and since then after the file the fd holds, which for a symlink ({@code sh} to
-     * {@code dash}) is the target. The spawn's identity check still runs first. A path that
-     * names an fd ({@link #namesAnFd}) and a template made from an fd keep the held fd.
+     * {@code dash}) is the target. The spawn's identity check still runs first. A path into
+     * /proc ({@link #resolvesIntoProc}) and a template made from an fd keep the held fd.
      */
     static boolean execsByPath(boolean script, String path, boolean symlink, KernelRelease release) {
         if (script) {
             return true;
         }
-        if (path == null || namesAnFd(path)) {
+        if (path == null || resolvesIntoProc(path)) {
             return false;
         }
         return symlink || release == null || !release.atLeast(6, 14);
     }
 
     /**
-     * Whether {@code path} is, or links straight to, an fd of the process that execs it
-     * ({@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code /dev/stdin}): the child's actions may
-     * have replaced that fd by the time it execs, so such a template keeps its held fd.
+     * Whether {@code path} resolves, through symlinks in any component, into /proc
+     * ({@code /dev/fd/N}, {@code /dev/stdin}, {@code /proc/self/cwd/tool}): what it names there
+     * depends on the fds and working directory of the process that execs it, which the child's
+     * actions change before its exec, so such a template keeps its held fd.
      */
-    static boolean namesAnFd(String path) {
-        Path named = Path.of(path).normalize();
-        if (isFdPath(named.toString())) {
-            return true;
-        }
-        if (!Files.isSymbolicLink(named)) {
-            return false;
-        }
+    static boolean resolvesIntoProc(String path) {
         try {
-            return isFdPath(named.resolveSibling(Files.readSymbolicLink(named)).normalize().toString());
-        } catch (IOException e) {
+            Path named = Path.of(path);
+            for (int links = 0; links < 40; links++) {
+                // by name first: /proc's own links (cwd, exe, fd/N) resolve out of /proc
+                if (named.normalize().startsWith("/proc")) {
+                    return true;
+                }
+                Path parent = named.getParent();
+                Path real = parent == null ? named : parent.toRealPath().resolve(named.getFileName());
+                if (real.startsWith("/proc")) {
+                    return true;
+                }
+                if (!Files.isSymbolicLink(real)) {
+                    return false;
+                }
+                named = real.resolveSibling(Files.readSymbolicLink(real));
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
             // cannot tell: the held fd is the safe choice
             return true;
         }
-    }
-
-    private static boolean isFdPath(String path) {
-        return path.startsWith("/dev/fd/") || path.startsWith("/proc/") && path.contains("/fd/");
     }
 
     private static final class Probe {

@@ -22,18 +22,21 @@ class ExecByPathTest {
         assertFalse(UserspaceBackend.execsByPath(false, "/proc/self/fd/7", true, old), "a path that names an fd");
         assertFalse(UserspaceBackend.execsByPath(false, "/dev/fd/7", true, old), "a path that names an fd");
         assertTrue(UserspaceBackend.execsByPath(true, "/usr/bin/tool.sh", false, fixed), "a script always");
-        assertTrue(UserspaceBackend.execsByPath(false, "/proc/self/exe", true, fixed), "a link, but to no fd");
         assertTrue(UserspaceBackend.execsByPath(false, "/usr/bin/env", false, null), "an unknown release is taken as old");
     }
 
     @Test
-    void pathsThatNameAnFdAreKnownAlsoThroughALink(@TempDir Path dir) throws IOException {
-        assertTrue(UserspaceBackend.namesAnFd("/dev/fd/3"));
-        assertTrue(UserspaceBackend.namesAnFd("/proc/self/fd/3"));
-        assertTrue(UserspaceBackend.namesAnFd("/proc/./self/fd/3"));
-        Path link = Files.createSymbolicLink(dir.resolve("stdin-like"), Path.of("/proc/self/fd/0"));
-        assertTrue(UserspaceBackend.namesAnFd(link.toString()));
-        assertFalse(UserspaceBackend.namesAnFd("/proc/self/exe"));
-        assertFalse(UserspaceBackend.namesAnFd("/usr/bin/env"));
+    void pathsIntoProcAreKnownThroughLinksInAnyComponent(@TempDir Path dir) throws IOException {
+        assertTrue(UserspaceBackend.resolvesIntoProc("/dev/fd/3"), "/dev/fd links to /proc/self/fd");
+        assertTrue(UserspaceBackend.resolvesIntoProc("/proc/self/fd/3"));
+        assertTrue(UserspaceBackend.resolvesIntoProc("/proc/self/cwd/tool"), "names what the child's FCHDIR chose");
+        Path stdinLike = Files.createSymbolicLink(dir.resolve("stdin-like"), Path.of("/proc/self/fd/0"));
+        assertTrue(UserspaceBackend.resolvesIntoProc(stdinLike.toString()));
+        Path twoLevels = Files.createSymbolicLink(dir.resolve("two-levels"), stdinLike);
+        assertTrue(UserspaceBackend.resolvesIntoProc(twoLevels.toString()), "a link to a link");
+        Path fds = Files.createSymbolicLink(dir.resolve("fds"), Path.of("/proc/self/fd"));
+        assertTrue(UserspaceBackend.resolvesIntoProc(fds.resolve("0").toString()), "a directory link");
+        assertFalse(UserspaceBackend.resolvesIntoProc("/usr/bin/env"));
+        assertFalse(UserspaceBackend.resolvesIntoProc(dir.resolve("missing").toString()), "nothing there: no /proc either");
     }
 }
