@@ -672,8 +672,7 @@ public final class SpawnProcessBuilder {
     /** The JVM-wide resolver and template cache, made on first start. */
     private static final class Holder {
         static final CommandResolver RESOLVER_INHERITED = CommandResolver.ofCallerPath(false);
-        static final CommandResolver RESOLVER_REPLACED = System.getenv("PATH") != null ? RESOLVER_INHERITED
-                : CommandResolver.ofCallerPath(true);
+        static final CommandResolver RESOLVER_REPLACED = CommandResolver.ofCallerPath(true);
         static final TemplateCache<SpawnTemplate> CACHE = createCache();
 
         private static TemplateCache<SpawnTemplate> createCache() {

@@ -164,11 +164,10 @@ final class PipeInputStream extends InputStream {
             if (marked == null) {
                 throw new IOException("Resetting to invalid mark");
             }
-            byte[] again = Arrays.copyOf(marked, markedCount);
+            // bytes not yet read again follow the ones read since the mark
+            byte[] again = Arrays.copyOf(marked, markedCount + rereadLeft());
             if (reread != null) {
-                // bytes not yet read again follow the ones read since the mark
-                again = Arrays.copyOf(again, again.length + reread.length - rereadPosition);
-                System.arraycopy(reread, rereadPosition, again, markedCount, reread.length - rereadPosition);
+                System.arraycopy(reread, rereadPosition, again, markedCount, rereadLeft());
             }
             reread = again.length > 0 ? again : null;
             rereadPosition = 0;
@@ -178,8 +177,12 @@ final class PipeInputStream extends InputStream {
         }
     }
 
+    private int rereadLeft() {
+        return reread == null ? 0 : reread.length - rereadPosition;
+    }
+
     private int readAgain(byte[] bytes, int offset, int length) {
-        int count = Math.min(length, reread.length - rereadPosition);
+        int count = Math.min(length, rereadLeft());
         System.arraycopy(reread, rereadPosition, bytes, offset, count);
         rereadPosition += count;
         if (rereadPosition == reread.length) {
@@ -206,7 +209,7 @@ final class PipeInputStream extends InputStream {
         lock.lock();
         try {
             ensureOpen();
-            int again = reread != null ? reread.length - rereadPosition : 0;
+            int again = rereadLeft();
             if (position < limit || eof || leftover != null) {
                 return again + limit - position;
             }
@@ -382,7 +385,7 @@ final class PipeInputStream extends InputStream {
                 throw new IllegalArgumentException("the upstream's stdout was closed or read to its end");
             }
             if (position < limit && leftover == null || reread != null) {
-                int held = limit - position + (reread != null ? reread.length - rereadPosition : 0);
+                int held = limit - position + rereadLeft();
                 throw new IllegalArgumentException("the upstream's stdout holds " + held
                         + " bytes read ahead or reset that a pipe cannot pass on");
             }
