@@ -35,6 +35,7 @@ public class SpawnException extends IOException {
     private final transient SpawnAction action;
     private final String step;
     private final String subject;
+    private final int redirectTarget;
 
     /**
      * @param stage where it failed
@@ -48,7 +49,29 @@ public class SpawnException extends IOException {
      */
     public SpawnException(Stage stage, int errno, String program, String directory, String step, int actionIndex,
             SpawnAction action, String subject) {
+        this(stage, errno, program, directory, step, actionIndex, action, subject, -1);
+    }
+
+    /**
+     * A failure that may be a redirect file's.
+     *
+     * @param stage where it failed
+     * @param errno the Linux errno
+     * @param program the program's path as the caller named it
+     * @param directory the child's working directory, or {@code null}
+     * @param step the system call or step that failed, such as {@code execveat}
+     * @param actionIndex index of the failed action in the encoded request, or -1
+     * @param action the failed action, or {@code null}
+     * @param subject the path the errno is about (the program, a redirect file, the directory)
+     * @param redirectTarget the standard stream (0, 1 or 2) whose redirect file {@code subject}
+     *     could not be opened, or -1 when the failure is not a redirect's
+     */
+    public SpawnException(Stage stage, int errno, String program, String directory, String step, int actionIndex,
+            SpawnAction action, String subject, int redirectTarget) {
         super(message(errno, program, directory, step, actionIndex, action), cause(errno, subject));
+        if (redirectTarget < -1 || redirectTarget > 2) {
+            throw new IllegalArgumentException("redirect target " + redirectTarget + " is not 0, 1, 2 or -1");
+        }
         this.stage = stage;
         this.errno = errno;
         this.program = program;
@@ -56,6 +79,7 @@ public class SpawnException extends IOException {
         this.action = action;
         this.step = step;
         this.subject = subject;
+        this.redirectTarget = redirectTarget;
     }
 
     private static String message(int errno, String program, String directory, String step, int actionIndex,
@@ -124,6 +148,15 @@ public class SpawnException extends IOException {
     /** The path the errno is about (the program, a redirect file, the directory), or {@code null}. */
     public String subject() {
         return subject;
+    }
+
+    /**
+     * The standard stream (0 for stdin, 1 for stdout, 2 for stderr) whose redirect file could not
+     * be opened, or -1 when the failure is not a redirect's. When it is one, {@link #subject()}
+     * is that file's path.
+     */
+    public int redirectTarget() {
+        return redirectTarget;
     }
 
     /** Whether a child existed when the failure happened (it has been reaped). */

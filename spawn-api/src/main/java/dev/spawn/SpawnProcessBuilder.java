@@ -563,17 +563,11 @@ public final class SpawnProcessBuilder {
 
         /** The redirect whose file the child's setup could not open, or null when something else failed. */
         private Redirect failedRedirect(SpawnException e) {
-            String subject = e.subject();
-            if (e.stage() != SpawnException.Stage.BEFORE_CHILD || subject == null || e.step() == null
-                    || !e.step().startsWith("open ") || e.step().startsWith("open working directory")) {
+            if (e.redirectTarget() < 0) {
                 return null;
             }
-            for (Redirect redirect : new Redirect[] {in, out, err}) {
-                if (isFile(redirect) && redirect.file().toPath().toString().equals(subject)) {
-                    return redirect;
-                }
-            }
-            return null;
+            Redirect redirect = new Redirect[] {in, out, err}[e.redirectTarget()];
+            return isFile(redirect) ? redirect : null;
         }
 
         /**

@@ -85,6 +85,7 @@ class ProcessBuilderBackendTest {
             assertTrue(e.getMessage().startsWith("Cannot run program \"/bin/sh\" (in directory \""), e.getMessage());
             assertEquals(dir.resolve("gone").toString(), ((NoSuchFileException) e.getCause()).getFile(),
                     "the directory is what is missing, not the program");
+            assertEquals(-1, e.redirectTarget());
         }
     }
 
@@ -96,10 +97,12 @@ class ProcessBuilderBackendTest {
                     () -> sh.spawn(SpawnRequest.builder("sh").stdout(Stdio.writeTo(missing)).build()));
             assertEquals("ENOENT", e.errnoName(), e.getMessage());
             assertEquals(missing.toString(), ((NoSuchFileException) e.getCause()).getFile());
+            assertEquals(1, e.redirectTarget());
             e = assertThrows(SpawnException.class,
-                    () -> sh.spawn(SpawnRequest.builder("sh").stdout(Stdio.writeTo(dir)).build()));
+                    () -> sh.spawn(SpawnRequest.builder("sh").stderr(Stdio.writeTo(dir)).build()));
             assertEquals("EISDIR", e.errnoName(), e.getMessage());
             assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+            assertEquals(2, e.redirectTarget());
         }
     }
 }

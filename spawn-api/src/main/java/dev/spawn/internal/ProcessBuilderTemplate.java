@@ -134,9 +134,11 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         int errno = redirect.matches() ? Errno.fromDescription(redirect.group(2)) : -1;
         String step;
         String subject;
+        int target = -1;
         if (errno > 0) {
             subject = redirect.group(1);
             step = "open redirect file \"" + subject + "\"";
+            target = redirectTarget(request, subject);
         } else {
             Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
             errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
@@ -145,9 +147,21 @@ final class ProcessBuilderTemplate implements BackendTemplate {
             step = directoryFailed ? "chdir \"" + directory + "\"" : "ProcessBuilder.start";
         }
         SpawnException translated = new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno,
-                executable.toString(), directory, step, -1, null, subject);
+                executable.toString(), directory, step, -1, null, subject, target);
         translated.addSuppressed(e);
         return translated;
+    }
+
+    /** The first standard stream, in the JDK's order of opening, redirected to {@code path}, or -1. */
+    private static int redirectTarget(SpawnRequest request, String path) {
+        Stdio[] streams = {request.stdin(), request.stdout(), request.stderr()};
+        for (int target = 0; target < streams.length; target++) {
+            Path file = streams[target].file();
+            if (file != null && file.toFile().getPath().equals(path)) {
+                return target;
+            }
+        }
+        return -1;
     }
 
     @Override

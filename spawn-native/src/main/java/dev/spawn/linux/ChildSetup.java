@@ -144,7 +144,7 @@ final class ChildSetup implements AutoCloseable {
                 return;
             }
             case DISCARD:
-                add(SpawnAction.dup2(devNull(), target), "/dev/null");
+                add(SpawnAction.dup2(devNull(target), target), "/dev/null");
                 return;
             case READ_FILE:
                 redirect(target, stdio, O_RDONLY, "open stdin file");
@@ -181,7 +181,7 @@ final class ChildSetup implements AutoCloseable {
 
     private void redirect(int target, Stdio stdio, int flags, String step) throws IOException {
         String file = stdio.file().toString();
-        int fd = open(file, flags, 0666, step);
+        int fd = checkedOpen(LibSpawn.spawn_open(CStrings.of(file), flags, 0666), file, step, target);
         childSide.add(fd);
         add(SpawnAction.dup2(fd, target), file);
     }
@@ -197,29 +197,29 @@ final class ChildSetup implements AutoCloseable {
         if (fd == -Errno.EACCES && pathFdDirectory) {
             fd = LibSpawn.spawn_open(path, O_PATH | O_DIRECTORY, 0);
         }
-        return checkedOpen(fd, directory, "open working directory");
+        return checkedOpen(fd, directory, "open working directory", -1);
     }
 
-    private int open(String path, int flags, int mode, String step) throws IOException {
-        return checkedOpen(LibSpawn.spawn_open(CStrings.of(path), flags, mode), path, step);
-    }
-
-    private int checkedOpen(int fd, String path, String step) throws IOException {
+    /** {@code fd}, or the failure to open {@code path}, a redirect's for {@code target} (else -1). */
+    private int checkedOpen(int fd, String path, String step, int target) throws IOException {
         if (fd < 0) {
             throw new SpawnException(SpawnException.Stage.BEFORE_CHILD, -fd, program, directory(),
-                    step + " \"" + path + "\"", -1, null, path);
+                    step + " \"" + path + "\"", -1, null, path, target);
         }
         return fd;
     }
 
-    /** One /dev/null for the JVM's lifetime: DISCARD costs a dup2 in the child, no open. */
-    private int devNull() throws IOException {
+    /**
+     * One /dev/null for the JVM's lifetime: DISCARD costs a dup2 in the child, no open. The first
+     * open's failure is that of {@code target}'s redirect, as the JDK opens the file for DISCARD.
+     */
+    private int devNull(int target) throws IOException {
         int fd = devNull;
         if (fd < 0) {
             synchronized (ChildSetup.class) {
                 fd = devNull;
                 if (fd < 0) {
-                    fd = open("/dev/null", O_RDWR, 0, "open");
+                    fd = checkedOpen(LibSpawn.spawn_open(CStrings.of("/dev/null"), O_RDWR, 0), "/dev/null", "open", target);
                     devNull = fd;
                 }
             }

@@ -352,6 +352,26 @@ abstract class TemplateScenarios {
         assertEquals("ENOENT", e.errnoName());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.getCause() instanceof java.nio.file.NoSuchFileException);
+        assertEquals(0, e.redirectTarget());
+        assertEquals(missing.toString(), e.subject());
+    }
+
+    @Test
+    void aRedirectFileThatCannotBeOpenedNamesItsStream() throws Exception {
+        Path readable = dir.resolve("in.txt");
+        Files.writeString(readable, "x");
+        Path missing = dir.resolve("no/such/out");
+        dev.spawn.SpawnException stdout = assertThrows(dev.spawn.SpawnException.class,
+                () -> probe.spawn(SpawnRequest.builder("p").stdin(Stdio.readFrom(readable))
+                        .stdout(Stdio.writeTo(missing)).build()));
+        assertEquals(1, stdout.redirectTarget());
+        assertEquals(missing.toString(), stdout.subject());
+        dev.spawn.SpawnException stderr = assertThrows(dev.spawn.SpawnException.class,
+                () -> probe.spawn(SpawnRequest.builder("p").stdout(Stdio.discard())
+                        .stderr(Stdio.appendTo(dir)).build()));
+        assertEquals("EISDIR", stderr.errnoName());
+        assertEquals(2, stderr.redirectTarget());
+        assertEquals(dir.toString(), stderr.subject());
     }
 
     @Test
@@ -360,6 +380,7 @@ abstract class TemplateScenarios {
         dev.spawn.SpawnException e = assertThrows(dev.spawn.SpawnException.class,
                 () -> probe.spawn(SpawnRequest.builder("p").directory(missing).build()));
         assertEquals("ENOENT", e.errnoName());
+        assertEquals(-1, e.redirectTarget());
         assertTrue(e.getMessage().startsWith("Cannot run program \"" + probePath() + "\" (in directory \"" + missing + "\")"),
                 e.getMessage());
     }
