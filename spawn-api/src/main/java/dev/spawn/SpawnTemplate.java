@@ -32,7 +32,8 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>A request that needs a {@link ChildOption} the serving backend cannot apply (setsid,
  * setpgid or a parent-death signal on KERNEL_TEMPLATE) is spawned from a second template, on the
- * next backend of the chain that can apply it, made on first need and kept until {@link #close()};
+ * next backend of the chain that can apply it, made on first need (for a template made from an fd,
+ * at its creation) and kept until {@link #close()};
  * each such spawn counts as a fallback {@code "FROM->TO (OPTION)"}. When no later backend can,
  * the spawn throws {@link UnsupportedOperationException} naming the option.
  */
@@ -69,7 +70,30 @@ public final class SpawnTemplate implements AutoCloseable {
     static SpawnTemplate create(Spawner spawner, Path executable, int executableFd) throws IOException {
         SpawnTemplate template = new SpawnTemplate(spawner, executable, executableFd);
         template.createFrom(0, null);
+        if (executable == null) {
+            template.prepareMovedFromFd();
+        }
         return template;
+    }
+
+    /**
+     * Makes now, while the caller's fd still names the executable, the templates that requests
+     * with child options will need: the caller may close the fd once this returns, and a number
+     * opened later for another file must never become this template's executable.
+     */
+    private void prepareMovedFromFd() throws IOException {
+        Set<ChildOption> all = EnumSet.allOf(ChildOption.class);
+        if (missing(current, all).isEmpty()) {
+            return;
+        }
+        try {
+            movedTemplate(current, all, true);
+        } catch (UnsupportedOperationException noBackendCan) {
+            // a request that needs an option no backend applies gets this at its spawn
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /**
@@ -221,7 +245,7 @@ public final class SpawnTemplate implements AutoCloseable {
     /** Serves a request whose options {@code from} cannot apply from a later backend's template. */
     private <T> T runMoved(BackendTemplate from, SpawnRequest request, Set<ChildOption> needed, BackendCall<T> call,
             boolean retryStale) throws IOException {
-        BackendTemplate target = movedTemplate(from, needed);
+        BackendTemplate target = movedTemplate(from, needed, false);
         spawner.countFallback(from.kind(), target.kind(), describeOptions(missing(from, needed)), describe());
         try {
             return counted(target.kind(), call.apply(target, request));
@@ -251,7 +275,13 @@ public final class SpawnTemplate implements AutoCloseable {
         }
     }
 
-    private BackendTemplate movedTemplate(BackendTemplate from, Set<ChildOption> needed) throws IOException {
+    /**
+     * The first later backend's template that can apply {@code needed}, made on first need from
+     * the path; a template made from an fd only ever uses those made at its creation
+     * ({@code creating}), as the fd may since name another file.
+     */
+    private BackendTemplate movedTemplate(BackendTemplate from, Set<ChildOption> needed, boolean creating)
+            throws IOException {
         synchronized (lock) {
             live();
             List<SpawnBackend> chain = spawner.chainList();
@@ -259,6 +289,9 @@ public final class SpawnTemplate implements AutoCloseable {
                 SpawnBackend backend = chain.get(i);
                 BackendTemplate template = moved.get(backend.kind());
                 if (template == null) {
+                    if (executable == null && !creating) {
+                        continue;
+                    }
                     try {
                         template = executable != null ? backend.create(executable) : backend.create(executableFd);
                     } catch (SpawnException e) {

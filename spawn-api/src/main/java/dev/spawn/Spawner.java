@@ -146,7 +146,8 @@ public final class Spawner {
 
     /**
      * A template for the executable open at {@code executableFd} in this process. The fd stays
-     * the caller's; a template made this way is not re-created when its executable changes.
+     * the caller's, who may close it once this returns: the template holds its own reference to
+     * the file. A template made this way is not re-created when its executable changes.
      */
     public SpawnTemplate template(int executableFd) throws IOException {
         if (executableFd < 0) {

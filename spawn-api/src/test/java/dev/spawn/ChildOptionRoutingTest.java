@@ -126,6 +126,42 @@ class ChildOptionRoutingTest {
     }
 
     @Test
+    void aTemplateMadeFromAnFdMakesItsMovedTemplateAtOnceAndNeverFromTheFdAgain() throws IOException {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        try (SpawnTemplate template = spawner.template(7)) {
+            assertEquals(1, userspace.made.size(), "made while fd 7 is still the caller's executable");
+            assertEquals(Backend.USERSPACE, template.spawn(SpawnRequest.builder("x").newSession().build()).backend());
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("x").backend());
+            assertEquals(1, userspace.made.size());
+        }
+        assertTrue(userspace.made.get(0).closed);
+    }
+
+    @Test
+    void aTemplateMadeFromAnFdThatNoLaterBackendTookNeverRetriesTheFd() throws IOException {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        userspace.failNextCreate = Errno.ENOEXEC;
+        try (SpawnTemplate template = spawner.template(7)) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").newSession().build()));
+            assertTrue(e.getMessage().contains("no later backend"), e.getMessage());
+            assertThrows(UnsupportedOperationException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").newSession().build()));
+            assertTrue(userspace.made.isEmpty(), "fd 7 may name another file by now");
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("x").backend());
+        }
+    }
+
+    @Test
+    void aPassingFailureToMakeAnFdTemplatesMovedTemplateFailsTheCreateAndLeavesNothingOpen() {
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        userspace.failNextCreate = Errno.EMFILE;
+        SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(7));
+        assertEquals(Errno.EMFILE, e.errno());
+        assertTrue(kernel.made.get(0).closed);
+    }
+
+    @Test
     void aPassingFailureToCreateTheLaterTemplateIsThrownNotHiddenAsUnsupported() throws IOException {
         Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
         try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {

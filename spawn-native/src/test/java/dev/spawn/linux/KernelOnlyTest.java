@@ -32,6 +32,9 @@ class KernelOnlyTest {
     @TempDir
     Path dir;
 
+    private static final int O_RDONLY = 0;
+    private static final int O_PATH = 0x200000;
+
     private final Spawner spawner = Spawner.of(Backend.values());
 
     @Test
@@ -136,6 +139,38 @@ class KernelOnlyTest {
             Result bad = run(template, Backend.KERNEL_TEMPLATE, SpawnRequest.builder("t", "exit", "0")
                     .action(dev.spawn.SpawnAction.close(900)).build());
             assertEquals(1, bad.exit());
+        }
+    }
+
+    @Test
+    void anOPathFdIsReopenedForTheKernel() throws Exception {
+        Path tool = TestSupport.probeCopy(dir, "tool");
+        int fd = LibSpawn.spawn_open(CStrings.of(tool.toString()), O_PATH, 0);
+        assertTrue(fd >= 0, "open O_PATH: " + fd);
+        try (SpawnTemplate template = spawner.template(fd)) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.backend());
+            assertEquals("path\n", run(template, Backend.KERNEL_TEMPLATE, SpawnRequest.builder("t", "echo", "path").build()).out());
+        } finally {
+            LibSpawn.spawn_close(fd);
+        }
+    }
+
+    @Test
+    void aTemplateFromAnFdRunsItsOwnExecutableForMovedRequestsAfterTheNumberIsReused() throws Exception {
+        Path tool = TestSupport.probeCopy(dir, "tool");
+        int fd = LibSpawn.spawn_open(CStrings.of(tool.toString()), O_RDONLY, 0);
+        assertTrue(fd >= 0, "open: " + fd);
+        try (SpawnTemplate template = spawner.template(fd)) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.backend());
+            // the caller is done with its fd, and the number now names another program
+            int echo = LibSpawn.spawn_open(CStrings.of("/bin/echo"), O_RDONLY, 0);
+            assertEquals(fd, TestSupport.LibC.INSTANCE.dup2(echo, fd));
+            LibSpawn.spawn_close(echo);
+            // setsid is not the kernel's: the request is served by a USERSPACE template
+            Result moved = run(template, Backend.USERSPACE, SpawnRequest.builder("t", "echo", "moved").newSession().build());
+            assertEquals("moved\n", moved.out(), "the program now at the fd's number ran");
+        } finally {
+            LibSpawn.spawn_close(fd);
         }
     }
 

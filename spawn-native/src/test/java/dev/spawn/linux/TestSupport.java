@@ -114,6 +114,8 @@ public final class TestSupport {
         Pointer signal(int signal, Pointer handler);
 
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        int dup2(int oldfd, int newfd);
     }
 
     static final Pointer SIG_IGN = new Pointer(1);
