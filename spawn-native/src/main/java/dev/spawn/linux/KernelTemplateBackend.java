@@ -1,10 +1,12 @@
 package dev.spawn.linux;
 
 import dev.spawn.Backend;
+import dev.spawn.SpawnException;
 import dev.spawn.spi.BackendTemplate;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.SpawnBackend;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -16,6 +18,8 @@ import java.nio.file.Paths;
 public final class KernelTemplateBackend implements SpawnBackend {
     static final long NR_CREATE = Long.getLong("spawn.syscall.create", 472);
     static final long NR_SPAWN = Long.getLong("spawn.syscall.spawn", 473);
+    private static final int O_RDONLY = 0;
+    private static final int O_PATH = 0x200000;
 
     /** For {@link java.util.ServiceLoader}. */
     public KernelTemplateBackend() {
@@ -41,14 +45,50 @@ public final class KernelTemplateBackend implements SpawnBackend {
         return new KernelTemplate(program, fd, NR_SPAWN);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The RFC's create looks the fd up as an open file, which an O_PATH fd is not (EBADF):
+     * such an fd is reopened for reading through {@code /proc/self/fd}, as {@code fexecve} does.
+     * Where that is refused (an execute-only file) this backend cannot take it and says ENOSYS,
+     * so the template moves to USERSPACE, which runs an O_PATH fd as it is.
+     */
     @Override
     public BackendTemplate create(int executableFd) throws IOException {
         String program = "fd " + executableFd;
         int fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, executableFd);
+        if (fd == -Errno.EBADF && isOpenWithOPath(executableFd)) {
+            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY, 0);
+            if (readable < 0) {
+                throw new SpawnException(SpawnException.Stage.CREATE, Errno.ENOSYS, program, null,
+                        "spawn_template_create takes no O_PATH fd, and reopening it for reading failed ("
+                                + Errno.name(-readable) + ")",
+                        -1, null, program);
+            }
+            try {
+                fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, readable);
+            } finally {
+                LibSpawn.spawn_close(readable);
+            }
+        }
         if (fd < 0) {
             throw CreateErrors.of(-fd, program, "spawn_template_create");
         }
         return new KernelTemplate(program, fd, NR_SPAWN);
+    }
+
+    /** Whether {@code fd} is open in this process with O_PATH, from its {@code /proc} fdinfo. */
+    static boolean isOpenWithOPath(int fd) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith("flags:")) {
+                    return (Integer.parseInt(line.substring("flags:".length()).trim(), 8) & O_PATH) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // closed, or no /proc: the EBADF stands
+        }
+        return false;
     }
 
     /** Probed once per JVM, on first use. */
