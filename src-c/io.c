@@ -84,17 +84,29 @@ SPAWN_EXPORT int spawn_pidfd_open(int32_t pid)
 	return fd < 0 ? -errno : (int)fd;
 }
 
+/*
+ * The fd moved off 0, 1 and 2, or -errno. The pipes and files made here are
+ * handed to children with DUP2, and a JVM may run with a standard stream
+ * closed: a pipe landing on its own target number would get DUP2 onto itself,
+ * which (in the RFC and in our child, which mirrors it) keeps FD_CLOEXEC, so
+ * the child would lose it at exec; and one landing on another stream's number
+ * would be overwritten by that stream's DUP2 before its own.
+ */
+static int above_stdio(int fd)
+{
+	int moved, err;
+
+	if (fd > 2)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	err = errno;
+	close(fd);
+	return moved < 0 ? -err : moved;
+}
+
 SPAWN_EXPORT int spawn_pipe(int32_t *fds)
 {
-	int p[2];
-
-	if (!fds)
-		return -EINVAL;
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	fds[0] = p[0];
-	fds[1] = p[1];
-	return 0;
+	return spawn_pipe2(fds, 0);
 }
 
 static int set_nonblock(int fd)
@@ -115,13 +127,19 @@ SPAWN_EXPORT int spawn_pipe2(int32_t *fds, int32_t nonblock)
 		return -EINVAL;
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
-	if (nonblock & SPAWN_PIPE_NONBLOCK_READ)
+	p[0] = above_stdio(p[0]);
+	p[1] = above_stdio(p[1]);
+	if (p[0] < 0 || p[1] < 0)
+		r = p[0] < 0 ? p[0] : p[1];
+	if (!r && (nonblock & SPAWN_PIPE_NONBLOCK_READ))
 		r = set_nonblock(p[0]);
 	if (!r && (nonblock & SPAWN_PIPE_NONBLOCK_WRITE))
 		r = set_nonblock(p[1]);
 	if (r) {
-		close(p[0]);
-		close(p[1]);
+		if (p[0] >= 0)
+			close(p[0]);
+		if (p[1] >= 0)
+			close(p[1]);
 		return r;
 	}
 	fds[0] = p[0];
@@ -136,6 +154,9 @@ SPAWN_EXPORT int spawn_open(const char *path, int32_t flags, int32_t mode)
 
 	if (fd < 0)
 		return -errno;
+	fd = above_stdio(fd);
+	if (fd < 0)
+		return fd;
 	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_DIRECTORY) &&
 	    !fstat(fd, &st) && S_ISDIR(st.st_mode)) {
 		close(fd);

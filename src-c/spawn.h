@@ -197,7 +197,9 @@ SPAWN_EXPORT int spawn_kill_group(int32_t pgid, int32_t sig);
 /* pidfd_open(pid, 0), for tests and handles. */
 SPAWN_EXPORT int spawn_pidfd_open(int32_t pid);
 
-/* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. */
+/* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. Like every fd
+ * spawn_pipe2 and spawn_open return, never 0, 1 or 2, so DUP2 can hand it to
+ * a child's standard stream even where this process has one closed. */
 SPAWN_EXPORT int spawn_pipe(int32_t *fds);
 /* pipe2(O_CLOEXEC), then O_NONBLOCK on the ends named by `nonblock`:
  * SPAWN_PIPE_NONBLOCK_READ and/or SPAWN_PIPE_NONBLOCK_WRITE. O_NONBLOCK is

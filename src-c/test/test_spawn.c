@@ -1312,6 +1312,35 @@ static void test_spawn_from_threads(void)
 /* fd and reaper helpers                                               */
 /* ------------------------------------------------------------------ */
 
+/* With this process's stdin and stdout closed, the pipes and files it makes
+ * for children still never take 0 or 1 (see above_stdio in io.c). */
+static void test_fds_stay_off_stdio(void)
+{
+	int saved[2] = { fcntl(0, F_DUPFD_CLOEXEC, 3), fcntl(1, F_DUPFD_CLOEXEC, 3) };
+	int32_t p[2] = { -1, -1 };
+	int fd, r;
+
+	CHECK(saved[0] >= 0 && saved[1] >= 0);
+	close(0);
+	close(1);
+	r = spawn_pipe2(p, SPAWN_PIPE_NONBLOCK_READ);
+	fd = spawn_open("/dev/null", O_RDONLY, 0);
+	CHECK(fcntl(0, F_GETFD) < 0 && fcntl(1, F_GETFD) < 0);
+	dup2(saved[0], 0);
+	dup2(saved[1], 1);
+	close(saved[0]);
+	close(saved[1]);
+	CHECK_INT(r, 0);
+	CHECK_AT(p[0] > 2 && p[1] > 2, "pipe at %d, %d", p[0], p[1]);
+	CHECK_INT(fcntl(p[0], F_GETFD), FD_CLOEXEC);
+	CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	CHECK_AT(fd > 2, "open at %d", fd);
+	CHECK_INT(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
 static void test_fd_helpers(void)
 {
 	int32_t p[2];
@@ -1694,6 +1723,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_user_held_fd_hidden_after_close);
 	TEST_RUN(test_spawn_from_threads);
 	TEST_RUN(test_fd_helpers);
+	TEST_RUN(test_fds_stay_off_stdio);
 	TEST_RUN(test_pidfd_open);
 	TEST_RUN(test_opts_setsid_and_setpgid);
 	TEST_RUN(test_opts_join_group_and_kill_group);
