@@ -90,9 +90,10 @@ public sealed interface SpawnAction {
     }
 
     /**
-     * {@code dup2(fd, newfd)}: the copy at {@code newfd} is inherited across exec. When both are
-     * equal it only checks that {@code fd} is open (and, as the kernel does, does not clear its
-     * close-on-exec flag).
+     * {@code dup2(fd, newfd)}: the copy at {@code newfd} is inherited across exec, also above 2
+     * without {@link SpawnRequest.Builder#inheritFds inheritFds}. When both are equal it only
+     * checks that {@code fd} is open (and, as the kernel does, does not clear its close-on-exec
+     * flag).
      *
      * @implNote SPAWN_TEMPLATE_ACTION_DUP2 with flags 0 ({@code dup3(fd, newfd, 0)})
      */

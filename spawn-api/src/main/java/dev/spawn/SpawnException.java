@@ -22,7 +22,7 @@ public class SpawnException extends IOException {
         CREATE,
         /** In the caller, before a child existed. */
         BEFORE_CHILD,
-        /** In the child, running the action at {@link #actionIndex()}. */
+        /** In the child, running an action: the request's own at {@link #actionIndex()}, or one the library added. */
         ACTION,
         /** In the child, at exec. */
         EXEC
@@ -43,7 +43,7 @@ public class SpawnException extends IOException {
      * @param program the program's path as the caller named it
      * @param directory the child's working directory, or {@code null}
      * @param step the system call or step that failed, such as {@code execveat}
-     * @param actionIndex index of the failed action in the encoded request, or -1
+     * @param actionIndex index of the failed action in the request's actions, or -1
      * @param action the failed action, or {@code null}
      * @param subject the path the errno is about (the program, a redirect file, the directory)
      */
@@ -60,7 +60,7 @@ public class SpawnException extends IOException {
      * @param program the program's path as the caller named it
      * @param directory the child's working directory, or {@code null}
      * @param step the system call or step that failed, such as {@code execveat}
-     * @param actionIndex index of the failed action in the encoded request, or -1
+     * @param actionIndex index of the failed action in the request's actions, or -1
      * @param action the failed action, or {@code null}
      * @param subject the path the errno is about (the program, a redirect file, the directory)
      * @param redirectTarget the standard stream (0, 1 or 2) whose redirect file {@code subject}
@@ -89,7 +89,7 @@ public class SpawnException extends IOException {
             message.append(" (in directory \"").append(directory).append("\")");
         }
         message.append(": ");
-        if (action != null) {
+        if (action != null && actionIndex >= 0) {
             message.append("action #").append(actionIndex).append(' ').append(action).append(" failed: ");
         } else if (step != null) {
             message.append(step).append(": ");
@@ -130,12 +130,16 @@ public class SpawnException extends IOException {
         return program;
     }
 
-    /** The failed action's index in the child's action list, or -1. */
+    /**
+     * The failed action's index in the request's {@link SpawnRequest#actions() actions()}, or -1
+     * when none of them failed: an action the library added (for stdio, the working directory,
+     * the signal mask or closing fds) is named by {@link #step()} and {@link #action()} instead.
+     */
     public int actionIndex() {
         return actionIndex;
     }
 
-    /** The failed action, or {@code null} when no action failed. */
+    /** The failed action, the request's or one the library added, or {@code null} when no action failed. */
     public SpawnAction action() {
         return action;
     }

@@ -298,7 +298,12 @@ public final class SpawnRequest {
             return actions(all);
         }
 
-        /** Whether fds above 2 that are not close-on-exec stay open in the child (default false). */
+        /**
+         * Whether fds above 2 that are not close-on-exec stay open in the child. By default
+         * (false) every fd above 2 is closed before exec except those the request's
+         * {@linkplain #action actions} install ({@code dup2} or {@code open} to a {@code newfd}
+         * above 2).
+         */
         public Builder inheritFds(boolean inheritFds) {
             this.inheritFds = inheritFds;
             return this;

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * One spawn's child-side setup, ready for the shim: the pipes and files opened close-on-exec in
@@ -53,6 +54,10 @@ final class ChildSetup implements AutoCloseable {
     private final List<PipeInputStream.Handover> handovers = new ArrayList<>(0);
     private final int[] parentSide = {-1, -1, -1};
     private final List<String> subjects = new ArrayList<>(8);
+    /** Where the request's own actions start among the encoded ones. */
+    private int firstRequestAction;
+    /** Whether the actions end by closing every fd above 2 that the request's actions did not install. */
+    private boolean keepsInstalledFds;
     private long[] encoded;
     private byte[] strings;
 
@@ -99,15 +104,47 @@ final class ChildSetup implements AutoCloseable {
             childSide.add(fd);
             add(SpawnAction.fchdir(fd), directory);
         }
+        firstRequestAction = actions.size();
         for (SpawnAction action : request.actions()) {
             add(action, action instanceof SpawnAction.Open ? ((SpawnAction.Open) action).path() : null);
         }
+        if (!request.inheritFds()) {
+            closeAllButInstalled();
+        }
         if (actions.size() > SpawnRequest.MAX_ACTIONS) {
             throw new IllegalArgumentException(request.actions().size() + " actions plus " + (actions.size()
-                    - request.actions().size()) + " for stdio, directory and signal mask exceed "
+                    - request.actions().size()) + " for stdio, directory, signal mask and the fds to close exceed "
                     + SpawnRequest.MAX_ACTIONS);
         }
         encode();
+    }
+
+    /**
+     * Where the request's actions install fds above 2: closes every other fd above 2 after them,
+     * with CLOSE_RANGE actions around the installed ones, in place of the closing of every fd
+     * above 2 that the RFC's child does without INHERIT_FDS, so those fds reach the program.
+     */
+    private void closeAllButInstalled() {
+        TreeSet<Integer> installed = new TreeSet<>();
+        for (SpawnAction action : request.actions()) {
+            int newfd = action instanceof SpawnAction.Dup2 ? ((SpawnAction.Dup2) action).newfd()
+                    : action instanceof SpawnAction.Open ? ((SpawnAction.Open) action).newfd() : -1;
+            if (newfd > 2) {
+                installed.add(newfd);
+            }
+        }
+        if (installed.isEmpty()) {
+            return;
+        }
+        int first = 3;
+        for (int fd : installed) {
+            if (fd > first) {
+                add(SpawnAction.closeRange(first, fd - 1, 0), null);
+            }
+            first = fd + 1;
+        }
+        add(SpawnAction.closeRangeToMax(first, 0), null);
+        keepsInstalledFds = true;
     }
 
     private static boolean setsSignalMask(List<SpawnAction> actions) {
@@ -270,9 +307,12 @@ final class ChildSetup implements AutoCloseable {
         return encoded;
     }
 
-    /** The shim's SPAWN_FLAG_INHERIT_FDS bit for this request. */
+    /**
+     * The shim's SPAWN_FLAG_INHERIT_FDS bit for this request: also set when the actions close
+     * the fds themselves ({@link #closeAllButInstalled}).
+     */
     int inheritFds() {
-        return request.inheritFds() ? LibSpawn.FLAG_INHERIT_FDS : 0;
+        return request.inheritFds() || keepsInstalledFds ? LibSpawn.FLAG_INHERIT_FDS : 0;
     }
 
     int actionCount() {
@@ -317,8 +357,16 @@ final class ChildSetup implements AutoCloseable {
             return new SpawnException(SpawnException.Stage.EXEC, errno, program, directory(), execStep, -1, null,
                     program);
         }
-        return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(), null, actionIndex,
-                actions.get(actionIndex), subjects.get(actionIndex));
+        SpawnAction action = actions.get(actionIndex);
+        String subject = subjects.get(actionIndex);
+        int requestIndex = actionIndex - firstRequestAction;
+        if (requestIndex >= 0 && requestIndex < request.actions().size()) {
+            return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(), null, requestIndex,
+                    action, subject);
+        }
+        // one the library added: named by what it is, not by an index the caller never saw
+        return new SpawnException(SpawnException.Stage.ACTION, errno, program, directory(),
+                action + (subject == null ? "" : " \"" + subject + "\""), -1, action, subject);
     }
 
     /**

@@ -193,6 +193,16 @@ abstract class TemplateScenarios {
     }
 
     @Test
+    void fdsTheActionsInstallAboveStderrReachTheProgramAndNoOthersDo() throws Exception {
+        Path file = Files.writeString(dir.resolve("nine"), "through fd 9\n");
+        Result fds = probe(SpawnRequest.builder("p", "fds").action(SpawnAction.dup2(1, 50),
+                SpawnAction.open(file.toString(), 9, 0, 0), SpawnAction.dup2(1, 51)));
+        assertEquals("0 1 2 9 50 51\n", fds.out(), "without inheritFds every other fd above 2 is closed");
+        assertEquals("through fd 9\n", probe(SpawnRequest.builder("p", "cat", "9")
+                .action(SpawnAction.open(file.toString(), 9, 0, 0))).out());
+    }
+
+    @Test
     void openActionOnStdin() throws Exception {
         Path input = Files.writeString(dir.resolve("input"), "open-action-token\n");
         Result cat = probe(SpawnRequest.builder("p", "cat", "0")
