@@ -167,9 +167,13 @@ public final class SpawnTemplate implements AutoCloseable {
 
     /**
      * Starts a tool call and returns at once; the child is started in this thread, everything
-     * after that happens on the backend's event loop. The future completes on a library thread,
-     * never the loop's; {@link CompletableFuture#cancel cancelling} it kills the child and its
-     * group as on a timeout.
+     * after that happens on the backend's event loop. The future completes on one of the
+     * library's daemon threads ({@code spawn-tool-results-N}), never the loop's, and stages
+     * chained on it without an executor run there. A stage that blocks, even on another call's
+     * future, holds only its own thread: the results queued behind it wait about 50 ms, then
+     * another thread takes them. Give heavy or blocking stages an executor of your own (the
+     * {@code *Async} methods) all the same. {@link CompletableFuture#cancel Cancelling} the
+     * future kills the child and its group as on a timeout.
      *
      * @throws SpawnException when the child cannot be started
      * @throws UnsupportedOperationException as {@link #call(ToolCall)}

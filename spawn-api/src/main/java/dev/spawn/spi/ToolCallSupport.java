@@ -15,8 +15,9 @@ public interface ToolCallSupport {
     /**
      * Starts {@code request} (built by {@link ToolCall#toRequest()}) and runs the call.
      *
-     * @return completed with the result, never on the loop thread; cancelling it kills the
-     *     child (and its group)
+     * @return completed with the result, never on the loop thread, and never held back for
+     *     long by a stage of another call's future that blocks; cancelling it kills the child
+     *     (and its group)
      * @throws IOException when the child cannot be started
      */
     CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call) throws IOException;

@@ -9,10 +9,6 @@ import dev.spawn.spi.Errno;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One {@link ToolCall} in flight, driven by the {@link Reaper} loop: every method but
@@ -29,12 +25,8 @@ final class ToolRun {
     /** Reads per readiness event and stream, so one chatty child cannot starve the others. */
     private static final int READS_PER_EVENT = 4;
     private static final int SIGKILL = 9;
-    /**
-     * Completes the futures handed to callers off the loop, so a dependent stage that blocks
-     * never stalls it (a blocking stage delays other calls' results, never their I/O: use the
-     * *Async methods with your own executor for heavy work).
-     */
-    private static final Executor RESULTS = results();
+    /** The loop thread's hand-off of callAsync results to callers' threads. */
+    private static ResultThreads results;
     /** The loop thread's read/write buffer. */
     private static Memory buffer;
 
@@ -265,7 +257,7 @@ final class ToolRun {
         if (completeOnLoop) {
             completion.run();
         } else {
-            RESULTS.execute(completion);
+            results(loop).execute(completion);
         }
     }
 
@@ -286,13 +278,11 @@ final class ToolRun {
         return buffer;
     }
 
-    private static Executor results() {
-        // one thread for the JVM's life, like the loop itself
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "spawn-tool-results");
-            thread.setDaemon(true);
-            return thread;
-        });
+    private static ResultThreads results(Reaper loop) {
+        if (results == null) {
+            results = new ResultThreads(loop);
+        }
+        return results;
     }
 
     /** A pipe end of the call on the loop: registered at most once, closed (and unregistered) once. */

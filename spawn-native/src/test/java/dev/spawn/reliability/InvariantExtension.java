@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     keep: each is accepted once, at first sight, by its link target (see {@link #LONG_LIVED});
  * <li>no child process of this JVM that was not there before the test, live or zombie;
  * <li>no new thread that is non-daemon, or daemon and named {@code spawn-*} (beyond the one
- *     {@code spawn-reaper} and one {@code spawn-cleaner} of the JVM).
+ *     {@code spawn-reaper} and one {@code spawn-cleaner} of the JVM, and the tool-call result
+ *     threads that wait idle in their pool).
  * </ul>
  * Things that go away by themselves are waited for (the reaper reaps and releases pipes
  * asynchronously; a killed child takes a moment to die); after one second a GC runs once, so
@@ -139,11 +140,14 @@ public final class InvariantExtension implements BeforeEachCallback, AfterEachCa
             }
             String name = thread.getName();
             boolean spawnThread = name.startsWith("spawn-");
-            if ((name.equals("spawn-reaper") || name.equals("spawn-cleaner") || name.equals("spawn-tool-results")
+            if ((name.equals("spawn-reaper") || name.equals("spawn-cleaner")
                     || name.matches("spawn-parent-[0-3]")
                     || name.equals("junit-jupiter-timeout-watcher")) && knownOnce(name, thread.getId())) {
                 continue; // each one per JVM: the event loop and its wake-up eventfd, the cleaner, the
-                          // tool-call result thread, the parent-death-signal spawners (the last: JUnit's)
+                          // parent-death-signal spawners (the last: JUnit's)
+            }
+            if (name.startsWith("spawn-tool-results-") && idleInItsPool(thread)) {
+                continue; // waits for the next result and ends after its keep-alive; a busy one is a leak
             }
             if (!thread.isDaemon() || spawnThread) {
                 leaks.add("thread \"" + name + "\"" + (thread.isDaemon() ? " (daemon)" : " (non-daemon)")
@@ -153,6 +157,13 @@ public final class InvariantExtension implements BeforeEachCallback, AfterEachCa
             }
         }
         return leaks;
+    }
+
+    /** Whether a pool thread waits for a task, rather than runs one. */
+    private static boolean idleInItsPool(Thread thread) {
+        return Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals("java.util.concurrent.ThreadPoolExecutor")
+                        && frame.getMethodName().equals("getTask"));
     }
 
     private static final Map<String, Long> firstSpawnThreads = new ConcurrentHashMap<>();

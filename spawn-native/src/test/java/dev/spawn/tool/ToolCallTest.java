@@ -222,6 +222,31 @@ class ToolCallTest {
     }
 
     @Test
+    void aStageThatBlocksOnAnotherCallDoesNotStarveThatCallsCompletion() throws Exception {
+        Path gate = Files.createTempFile("spawn-gate", "");
+        Files.delete(gate);
+        try {
+            // the gate makes the stage run on the thread that completes the outer future; the
+            // inner wait is bounded, so a starved completion fails the test instead of hanging it
+            CompletableFuture<String> stage = sh.callAsync(
+                    shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate", gate.toString())
+                            .timeout(Duration.ofSeconds(20)).build())
+                    .thenApply(outer -> {
+                        try {
+                            return sh.callAsync(shell("echo inner").build()).get(10, TimeUnit.SECONDS).stdoutText();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the inner call's result never came", e);
+                        }
+                    });
+            assertFalse(stage.isDone(), "the child ended before the gate opened");
+            Files.createFile(gate);
+            assertEquals("inner\n", stage.get(30, TimeUnit.SECONDS));
+        } finally {
+            Files.deleteIfExists(gate);
+        }
+    }
+
+    @Test
     void callReturnsOnlyOnceItsChildIsReaped() throws Exception {
         for (int i = 0; i < 50; i++) {
             ToolResult result = sh.call(shell("exit 0").build());
