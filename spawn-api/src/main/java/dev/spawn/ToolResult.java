@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * What a {@link ToolCall} produced. The byte arrays are the first bytes of each stream, up to
  * the call's cap; the totals count every byte the child wrote that was read before the call
- * ended.
+ * ended. A cancelled call has none: its future is cancelled and an interrupted
+ * {@link SpawnTemplate#call(ToolCall)} throws.
  *
  * @param pid the child's pid (reaped by now: for logs only)
  * @param backend the backend that started it
@@ -17,14 +18,12 @@ import java.util.Objects;
  * @param stdoutTotal bytes read from stdout in all, kept or not
  * @param stderrTotal bytes read from stderr in all, kept or not
  * @param timedOut whether the timeout fired and the kill policy ran
- * @param cancelled whether the call was cancelled (its future, or an interrupted {@code call})
  * @param drainTimedOut whether the pipes were still open at the drain deadline after the child
  *     exited (a descendant kept them open), so output written later is lost
  * @param wallTime from the start of the spawn to the end of the call
  */
 public record ToolResult(long pid, Backend backend, int exitCode, int signal, byte[] stdout, byte[] stderr,
-        long stdoutTotal, long stderrTotal, boolean timedOut, boolean cancelled, boolean drainTimedOut,
-        Duration wallTime) {
+        long stdoutTotal, long stderrTotal, boolean timedOut, boolean drainTimedOut, Duration wallTime) {
     /** Checks the values. */
     public ToolResult {
         Objects.requireNonNull(backend, "backend");
@@ -67,7 +66,6 @@ public record ToolResult(long pid, Backend backend, int exitCode, int signal, by
     public String toString() {
         return "ToolResult[pid=" + pid + ", " + backend + ", " + (signal == 0 ? "exit " + exitCode : "signal " + signal)
                 + ", stdout " + stdout.length + "/" + stdoutTotal + " B, stderr " + stderr.length + "/" + stderrTotal
-                + " B" + (timedOut ? ", timed out" : "") + (cancelled ? ", cancelled" : "")
-                + (drainTimedOut ? ", drain timed out" : "") + ", " + wallTime.toMillis() + " ms]";
+                + " B" + (timedOut ? ", timed out" : "") + (drainTimedOut ? ", drain timed out" : "") + ", " + wallTime.toMillis() + " ms]";
     }
 }

@@ -55,7 +55,6 @@ final class ToolRun {
     private boolean reaped;
     private boolean pidfdClosed;
     private boolean timedOut;
-    private boolean cancelled;
     private boolean drainTimedOut;
     private Reaper.Timer timeoutTimer;
     private Reaper.Timer graceTimer;
@@ -155,9 +154,9 @@ final class ToolRun {
         }
     }
 
+    /** The future was completed by someone else: nobody sees this call's result any more. */
     private void cancel() {
         if (!finished) {
-            cancelled = true;
             terminate();
         }
     }
@@ -212,7 +211,7 @@ final class ToolRun {
         err.close();
         in.close();
         ToolResult result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total,
-                err.total, timedOut, cancelled, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
+                err.total, timedOut, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
         // the group's kill and the reap come first: a caller the loop wakes directly may act at
         // once (exit the JVM, look for the group) and must find the call over
         if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
