@@ -1,6 +1,8 @@
 package dev.spawn;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -8,6 +10,9 @@ import java.util.Objects;
  * the call's cap; the totals count every byte the child wrote that was read before the call
  * ended. A cancelled call has none: its future is cancelled and an interrupted
  * {@link SpawnTemplate#call(ToolCall)} throws.
+ *
+ * <p>A value: the constructor and the byte accessors copy, so nobody can change the bytes,
+ * and results are equal when their components are, the bytes compared by content.
  *
  * @param pid the child's pid (reaped by now: for logs only)
  * @param backend the backend that started it
@@ -24,12 +29,24 @@ import java.util.Objects;
  */
 public record ToolResult(long pid, Backend backend, int exitCode, int signal, byte[] stdout, byte[] stderr,
         long stdoutTotal, long stderrTotal, boolean timedOut, boolean drainTimedOut, Duration wallTime) {
-    /** Checks the values. */
+    /** Checks the values and copies the bytes. */
     public ToolResult {
         Objects.requireNonNull(backend, "backend");
-        Objects.requireNonNull(stdout, "stdout");
-        Objects.requireNonNull(stderr, "stderr");
+        stdout = Objects.requireNonNull(stdout, "stdout").clone();
+        stderr = Objects.requireNonNull(stderr, "stderr").clone();
         Objects.requireNonNull(wallTime, "wallTime");
+    }
+
+    /** A copy of the first bytes of stdout, at most the cap. */
+    @Override
+    public byte[] stdout() {
+        return stdout.clone();
+    }
+
+    /** A copy of the first bytes of stderr, at most the cap. */
+    @Override
+    public byte[] stderr() {
+        return stderr.clone();
     }
 
     /** Whether the child exited by itself (not by a signal). */
@@ -54,18 +71,37 @@ public record ToolResult(long pid, Backend backend, int exitCode, int signal, by
 
     /** stdout as UTF-8 (a multi-byte character cut by the cap becomes U+FFFD). */
     public String stdoutText() {
-        return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(stdout, StandardCharsets.UTF_8);
     }
 
     /** stderr as UTF-8. */
     public String stderrText() {
-        return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** Equal when every component is, the bytes by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ToolResult that && pid == that.pid && backend == that.backend
+                && exitCode == that.exitCode && signal == that.signal && Arrays.equals(stdout, that.stdout)
+                && Arrays.equals(stderr, that.stderr) && stdoutTotal == that.stdoutTotal
+                && stderrTotal == that.stderrTotal && timedOut == that.timedOut && drainTimedOut == that.drainTimedOut
+                && wallTime.equals(that.wallTime);
+    }
+
+    /** From every component, the bytes by content. */
+    @Override
+    public int hashCode() {
+        int hash = Objects.hash(pid, backend, exitCode, signal, stdoutTotal, stderrTotal, timedOut, drainTimedOut,
+                wallTime);
+        return 31 * (31 * hash + Arrays.hashCode(stdout)) + Arrays.hashCode(stderr);
     }
 
     @Override
     public String toString() {
         return "ToolResult[pid=" + pid + ", " + backend + ", " + (signal == 0 ? "exit " + exitCode : "signal " + signal)
                 + ", stdout " + stdout.length + "/" + stdoutTotal + " B, stderr " + stderr.length + "/" + stderrTotal
-                + " B" + (timedOut ? ", timed out" : "") + (drainTimedOut ? ", drain timed out" : "") + ", " + wallTime.toMillis() + " ms]";
+                + " B" + (timedOut ? ", timed out" : "") + (drainTimedOut ? ", drain timed out" : "") + ", "
+                + wallTime.toMillis() + " ms]";
     }
 }

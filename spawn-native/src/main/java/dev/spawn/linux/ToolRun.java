@@ -359,6 +359,10 @@ final class ToolRun {
             }
         }
 
+        /**
+         * The kept bytes. ToolResult copies them again: a public record cannot take over an
+         * array from another module, so output that does not fill its buffer is copied twice.
+         */
         byte[] bytes() {
             return kept == data.length ? data : Arrays.copyOf(data, kept);
         }
