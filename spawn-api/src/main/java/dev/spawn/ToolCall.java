@@ -26,10 +26,11 @@ import java.util.Objects;
  * {@code SIGKILL} as its parent-death signal, every signal disposition reset and an empty mask);
  * stdout and stderr are read by the backend's event loop, keeping the first
  * {@link #stdoutCap()}/{@link #stderrCap()} bytes and counting (and discarding) the rest, so the
- * child never blocks on a full pipe; when the child exits, the call waits at most
- * {@link #drainTimeout()} for the pipes to close (a background descendant may hold them open
- * forever); at {@link #timeout()} the {@link #killPolicy()} runs. When the call ends, whatever is
- * left of the child's process group is sent {@code SIGKILL} (unless
+ * child never blocks on a full pipe; when the child exits, the call waits for the pipes to
+ * close (a background descendant may hold them open forever) until {@link #drainTimeout()}
+ * after the exit or the {@link #timeout()}, whichever comes first; if the child still runs at
+ * the timeout, the {@link #killPolicy()} runs (see {@link Builder#timeout(Duration)}). When the
+ * call ends, whatever is left of the child's process group is sent {@code SIGKILL} (unless
  * {@link #killGroupWhenDone()} is false), and only then is the child reaped: its zombie keeps
  * the group id reserved, so the group signal cannot reach an unrelated group that reused the
  * number.
@@ -106,7 +107,7 @@ public final class ToolCall {
         return stdin == null ? null : stdin.clone();
     }
 
-    /** How long the child may run before the kill policy runs, or {@code null} for no limit. */
+    /** The time limit from the spawn, or {@code null} for none; see {@link Builder#timeout(Duration)}. */
     public Duration timeout() {
         return timeout;
     }
@@ -121,7 +122,7 @@ public final class ToolCall {
         return stderrCap;
     }
 
-    /** How long the pipes may stay open after the child exited. */
+    /** How long the pipes may stay open after the child exited, within the timeout. */
     public Duration drainTimeout() {
         return drainTimeout;
     }
@@ -238,7 +239,24 @@ public final class ToolCall {
             return this;
         }
 
-        /** The time limit from the spawn; {@code null} (the default) is none. */
+        /**
+         * The time limit from the spawn; {@code null} (the default) is none. What it ends:
+         * <ul>
+         * <li>the child still runs: the kill policy runs (to the child's group, if it has one,
+         *     and to the child), and the call ends once the child has exited and its pipes are
+         *     closed, or the drain timeout after its exit. So the call lasts at most the timeout,
+         *     plus the policy's grace if the child ignores the first signal, plus the drain
+         *     timeout if something the group signal cannot reach (a process that left the group,
+         *     any descendant in {@link Group#CALLER}) holds the pipes;
+         * <li>the child has exited but a descendant holds its pipes: the drain ends at once,
+         *     with {@link ToolResult#drainTimedOut()}, and the kill policy is sent to the child's
+         *     group, if it has one (in {@link Group#CALLER} nothing is signalled). Its first
+         *     signal is followed at once by the final {@code SIGKILL} unless
+         *     {@link #killGroupWhenDone(boolean)} is false.
+         * </ul>
+         * Either way the result is {@link ToolResult#timedOut()}; a call that ended before the
+         * timeout is not.
+         */
         public Builder timeout(Duration timeout) {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
                 throw new IllegalArgumentException("timeout " + timeout + " is not positive");
@@ -275,7 +293,10 @@ public final class ToolCall {
             return bytes;
         }
 
-        /** How long the pipes may stay open after the child exited (default 2 s; zero: not at all). */
+        /**
+         * How long the pipes may stay open after the child exited (default 2 s; zero: not at
+         * all); the timeout, if earlier, ends the drain first.
+         */
         public Builder drainTimeout(Duration drain) {
             if (Objects.requireNonNull(drain, "drain").isNegative() || drain.compareTo(LONGEST) > 0) {
                 throw new IllegalArgumentException("drain timeout " + drain + " is negative or above " + LONGEST);

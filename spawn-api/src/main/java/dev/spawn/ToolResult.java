@@ -22,9 +22,11 @@ import java.util.Objects;
  * @param stderr the first bytes of stderr, at most the cap
  * @param stdoutTotal bytes read from stdout in all, kept or not
  * @param stderrTotal bytes read from stderr in all, kept or not
- * @param timedOut whether the timeout fired and the kill policy ran
- * @param drainTimedOut whether the pipes were still open at the drain deadline after the child
- *     exited (a descendant kept them open), so output written later is lost
+ * @param timedOut whether the call reached its timeout, while the child ran (the kill policy
+ *     then ran) or while its pipes drained ({@link ToolCall.Builder#timeout} says what follows)
+ * @param drainTimedOut whether the pipes were still open when the drain after the child's exit
+ *     ended, at the drain timeout or the call's timeout (a descendant kept them open), so output
+ *     written later is lost
  * @param wallTime from the start of the spawn to the end of the call
  */
 public record ToolResult(long pid, Backend backend, int exitCode, int signal, byte[] stdout, byte[] stderr,

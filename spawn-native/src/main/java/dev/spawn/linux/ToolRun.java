@@ -131,9 +131,6 @@ final class ToolRun {
         }
         exited = true;
         loop.unregister(pidToken, pidfd);
-        if (timeoutTimer != null) {
-            timeoutTimer.cancel();
-        }
         in.close();
         if (out.closed && err.closed) {
             finish();
@@ -147,11 +144,26 @@ final class ToolRun {
         finish();
     }
 
+    /**
+     * A running child gets the kill policy, and the call ends after its exit as usual. A child
+     * that exited while descendants hold its pipes ends its drain here: the timeout bounds the
+     * call, and the kill policy goes to the descendants of its group (there is none to reach
+     * in the caller's group, and the child itself is gone).
+     */
     private void onTimeout() {
-        if (!exited && !finished) {
-            timedOut = true;
+        if (finished) {
+            return;
+        }
+        timedOut = true;
+        if (!exited) {
+            terminate();
+            return;
+        }
+        if (call.signalsGroup()) {
             terminate();
         }
+        drainTimedOut = true;
+        finish();
     }
 
     /** The future was completed by someone else: nobody sees this call's result any more. */
@@ -204,6 +216,9 @@ final class ToolRun {
             return;
         }
         finished = true;
+        if (timeoutTimer != null) {
+            timeoutTimer.cancel();
+        }
         if (drainTimer != null) {
             drainTimer.cancel();
         }

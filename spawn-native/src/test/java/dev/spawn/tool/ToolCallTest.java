@@ -151,6 +151,29 @@ class ToolCallTest {
     }
 
     @Test
+    void theTimeoutEndsTheDrainOfAChildThatExitedBeforeIt() throws Exception {
+        ToolResult result = sh.call(shell("echo out; sleep 60 & exit 0")
+                .timeout(Duration.ofMillis(500)).drainTimeout(Duration.ofSeconds(30)).build());
+        assertTrue(result.timedOut(), result.toString());
+        assertTrue(result.drainTimedOut(), result.toString());
+        assertEquals(0, result.exitValue(), "the child itself exited before the timeout: " + result);
+        assertEquals("out\n", result.stdoutText());
+        // far below the drain window and the grandchild's sleep, far above the timeout
+        assertTrue(result.wallTime().compareTo(Duration.ofSeconds(15)) < 0, result.toString());
+        assertTrue(result.wallTime().compareTo(Duration.ofMillis(500)) >= 0, result.toString());
+        awaitGroupGone(result.pid());
+    }
+
+    @Test
+    void whenTheTimeoutEndsTheDrainTheKillPolicyReachesTheGroupWithoutTheFinalKill() throws Exception {
+        ToolResult result = sh.call(shell("sleep 60 & exit 0").timeout(Duration.ofMillis(500))
+                .drainTimeout(Duration.ofSeconds(30)).killGroupWhenDone(false).build());
+        assertTrue(result.timedOut(), result.toString());
+        assertTrue(result.wallTime().compareTo(Duration.ofSeconds(15)) < 0, result.toString());
+        awaitGroupGone(result.pid());
+    }
+
+    @Test
     void withoutAGrandchildTheCallEndsAtEofWithoutWaitingForTheDrainWindow() throws Exception {
         ToolResult result = sh.call(shell("printf abc").drainTimeout(Duration.ofSeconds(30)).build());
         assertEquals("abc", result.stdoutText());
