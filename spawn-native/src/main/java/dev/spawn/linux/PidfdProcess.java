@@ -7,7 +7,6 @@ import dev.spawn.spi.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +55,7 @@ final class PidfdProcess extends SpawnedProcess {
     private final Reaper loop;
     /** When the child was spawned ({@link System#nanoTime()}), for {@link Reaper#watchSoon}. */
     final long spawnedAt = System.nanoTime();
-    private ProcessHandle handle;
+    private final PidfdHandle handle = new PidfdHandle(this);
 
     PidfdProcess(Reaper loop, long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout,
             InputStream stderr) {
@@ -369,29 +368,9 @@ final class PidfdProcess extends SpawnedProcess {
         return pid;
     }
 
-    /**
-     * The JDK's handle for this child, made on first use while the child is known unreaped, then
-     * kept: looking the pid up after the reaper collected the child could find a recycled pid.
-     *
-     * @throws IllegalStateException when first asked after the child was reaped
-     */
+    /** Usable before and after the child is reaped, as the JDK's own child's handle. */
     @Override
-    public synchronized ProcessHandle toHandle() {
-        if (handle == null) {
-            Optional<ProcessHandle> found = exit.isDone() ? Optional.empty() : ProcessHandle.of(pid);
-            // A reap takes waitid first and completes the exit only after the streams are
-            // released: in between, the pid may already name another process. Wait out a reap in
-            // progress (or a poll's brief claim on a live child) so that the flag is settled.
-            while (reaping.get() && !exit.isDone()) {
-                Thread.onSpinWait();
-            }
-            // The flag stays set once the child is reaped: clear now means that no reap had
-            // happened when the pid was looked up, so what was found is this child.
-            if (found.isEmpty() || reaping.get()) {
-                throw new IllegalStateException("process " + pid + " has exited and been reaped");
-            }
-            handle = found.get();
-        }
+    public ProcessHandle toHandle() {
         return handle;
     }
 

@@ -138,18 +138,27 @@ class StreamLifecycleTest {
     }
 
     @Test
-    void theHandleIsTakenWhileTheChildLivesAndKeptAfterItIsReaped() throws Exception {
+    void theHandleWorksWhileTheChildLivesAndAfterItIsReaped() throws Exception {
         SpawnedProcess child = probe.spawn(SpawnRequest.builder("p", "sleep", "60000").build());
         ProcessHandle handle = child.toHandle();
         assertEquals(child.pid(), handle.pid());
         assertTrue(handle.isAlive());
+        assertTrue(handle.info().command().isPresent(), "read from /proc while the child lives");
+        assertEquals(ProcessHandle.current().pid(), handle.parent().orElseThrow().pid());
         child.destroyForcibly();
         assertEquals(128 + 9, child.waitFor());
-        assertSame(handle, child.toHandle(), "a pid lookup after reaping could find a recycled pid");
+        assertSame(handle, child.toHandle());
 
-        SpawnedProcess never = probe.spawn(SpawnRequest.builder("p", "exit", "0").build());
-        assertEquals(0, never.waitFor());
-        assertThrows(IllegalStateException.class, never::toHandle);
+        SpawnedProcess reaped = probe.spawn(SpawnRequest.builder("p", "exit", "0").build());
+        assertEquals(0, reaped.waitFor());
+        ProcessHandle late = reaped.toHandle();
+        assertEquals(reaped.pid(), late.pid());
+        assertFalse(late.isAlive());
+        assertTrue(late.info().command().isEmpty(), "a recycled pid is never described");
+        assertTrue(late.parent().isEmpty());
+        assertEquals(0, late.descendants().count());
+        assertFalse(late.destroyForcibly(), "nothing to signal");
+        assertSame(late, late.onExit().get(5, TimeUnit.SECONDS));
     }
 
     @Test
