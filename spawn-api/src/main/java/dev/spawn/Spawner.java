@@ -80,7 +80,7 @@ public final class Spawner {
      * @throws IllegalStateException naming the cause when that backend is unavailable
      */
     public static Spawner using(Backend backend) {
-        Spawner spawner = of(backend);
+        Spawner spawner = over(backend);
         if (spawner.chain.isEmpty()) {
             throw new IllegalStateException("spawn backend " + backend + " is unavailable: "
                     + spawner.unavailable.get(backend));
@@ -88,8 +88,26 @@ public final class Spawner {
         return spawner;
     }
 
-    /** A spawner over the available ones of {@code backends}, in their natural order. */
+    /**
+     * A spawner over the available ones of {@code backends}, in their natural order.
+     *
+     * @throws IllegalArgumentException when no backend is given
+     * @throws IllegalStateException naming each one's cause when none of them is available
+     */
     public static Spawner of(Backend... backends) {
+        if (backends.length == 0) {
+            throw new IllegalArgumentException("a spawner needs at least one backend");
+        }
+        Spawner spawner = over(backends);
+        if (spawner.chain.isEmpty()) {
+            throw new IllegalStateException("no spawn backend of " + Set.of(backends) + " is available: "
+                    + spawner.unavailable);
+        }
+        return spawner;
+    }
+
+    /** The available ones of {@code backends}, in their natural order; none when none is. */
+    private static Spawner over(Backend... backends) {
         Set<Backend> wanted = Set.of(backends);
         List<SpawnBackend> found = new ArrayList<>();
         Map<Backend, String> unavailable = new EnumMap<>(Backend.class);

@@ -192,6 +192,16 @@ class SpawnTemplateChainTest {
     }
 
     @Test
+    void aSpawnerOverNoAvailableBackendIsRefusedWithEachCause() {
+        // spawn-api alone: the native backends are not on this module's class path
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Spawner.of(Backend.KERNEL_TEMPLATE, Backend.USERSPACE));
+        assertTrue(e.getMessage().contains("no spawn backend of"), e.getMessage());
+        assertTrue(e.getMessage().contains("USERSPACE=not on the class path"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, Spawner::of);
+    }
+
+    @Test
     void theProcessBuilderBackendIsAlwaysLast() {
         Spawner chain = Spawner.of(Backend.values());
         assertEquals(Backend.PROCESS_BUILDER, chain.backends().get(chain.backends().size() - 1));

@@ -53,7 +53,7 @@ public final class AgentToolsCommand {
     /** ProcessBuilder and USERSPACE, KERNEL_TEMPLATE when this machine has it, and the C reference. */
     static List<Engine> availableBackends() {
         List<Engine> backends = new ArrayList<>(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE));
-        if (Spawner.of(Backend.KERNEL_TEMPLATE).backends().contains(Backend.KERNEL_TEMPLATE)) {
+        if (Spawner.of(Backend.values()).backends().contains(Backend.KERNEL_TEMPLATE)) {
             backends.add(Engine.KERNEL);
         }
         backends.add(Engine.C);
