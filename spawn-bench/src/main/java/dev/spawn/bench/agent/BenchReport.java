@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * Everything one runner invocation measured, for the text, CSV, JSON and SVG writers. A cell
  * (one backend at one split) has one run per round; its figure is the median calls/s of its runs,
- * with their min-max beside it. Ratios between backends are ratios of cell medians, and their
- * spread is the range of the same ratio taken round by round (both runs of a pair come from one
- * round, so they saw about the same background load).
+ * with their min-max beside it. A ratio between two backends is taken round by round (both runs of
+ * a pair come from one round, so they saw about the same background load): its figure is the
+ * median of the per-round ratios, its range their min-max. The ratio of the two cells' medians,
+ * the headline of earlier reports, stays available for comparing with them.
  */
 public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedTool> tools, List<String> missing,
         List<Tool> mix, List<CallSpec> calls, List<Row> rows) {
@@ -54,32 +55,34 @@ public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedToo
     }
 
     /**
-     * {@code backend}'s calls/s over {@code base}'s at {@code split}: the median is the ratio of the
-     * cells' medians, the range that of the per-round ratios. Empty unless both ran.
+     * {@code backend}'s calls/s over {@code base}'s at {@code split}, round by round: the median
+     * and min-max of the ratios of the rounds in which both ran. Empty when no round ran both.
      */
-    public Optional<Spread> ratio(Split split, Engine backend, Engine base) {
-        Optional<Spread> top = callsPerSecond(split, backend);
-        Optional<Spread> bottom = callsPerSecond(split, base);
-        if (top.isEmpty() || bottom.isEmpty()) {
-            return Optional.empty();
-        }
+    public Optional<Spread> roundRatios(Split split, Engine backend, Engine base) {
         List<Double> perRound = new ArrayList<>();
         for (Row row : runs(split, backend)) {
             runs(split, base).stream().filter(b -> b.result().round() == row.result().round()).findFirst()
                     .ifPresent(b -> perRound.add(row.result().callsPerSecond() / b.result().callsPerSecond()));
         }
-        double median = top.get().median() / bottom.get().median();
-        if (perRound.isEmpty()) {
-            return Optional.of(new Spread(median, median, median, 1));
-        }
-        Spread rounds = Spread.of(perRound);
-        return Optional.of(new Spread(median, Math.min(median, rounds.min()), Math.max(median, rounds.max()),
-                rounds.count()));
+        return perRound.isEmpty() ? Optional.empty() : Optional.of(Spread.of(perRound));
     }
 
-    /** calls/s of {@code backend} relative to ProcessBuilder at {@code split}, in percent (median). */
+    /**
+     * The median calls/s of {@code backend} over that of {@code base} at {@code split}: the
+     * headline ratio of reports before {@link #roundRatios}, kept to compare with them. It pairs
+     * no runs, so drift between rounds moves it. Empty unless both ran.
+     */
+    public Optional<Double> ratioOfMedians(Split split, Engine backend, Engine base) {
+        Optional<Spread> bottom = callsPerSecond(split, base);
+        return callsPerSecond(split, backend).flatMap(top -> bottom.map(b -> top.median() / b.median()));
+    }
+
+    /**
+     * calls/s of {@code backend} relative to ProcessBuilder at {@code split}, in percent: the
+     * median of the per-round ratios.
+     */
     public Optional<Double> deltaVsProcessBuilder(Split split, Engine backend) {
-        return ratio(split, backend, Engine.PROCESS_BUILDER).map(r -> (r.median() - 1) * 100);
+        return roundRatios(split, backend, Engine.PROCESS_BUILDER).map(r -> (r.median() - 1) * 100);
     }
 
     /** The C reference the ratios are taken against: {@code c}, else {@code c-posix}, if asked. */

@@ -3,7 +3,11 @@ package dev.spawn.bench.agent;
 import java.util.Locale;
 import java.util.Optional;
 
-/** CSV: one row per backend and split with the spread over rounds ({@link #render}), and one per run ({@link #runs}). */
+/**
+ * CSV: one row per backend and split with the spread over rounds ({@link #render}), and one per run ({@link #runs}).
+ * A ratio's {@code _per_round_*} columns are the median and min-max of its per-round ratios; its {@code _of_medians}
+ * column, the ratio of the two cells' medians, is what earlier reports' {@code ratio_vs_*_median} held.
+ */
 public final class CsvReport {
     private CsvReport() {
     }
@@ -11,8 +15,10 @@ public final class CsvReport {
     public static String render(BenchReport report) {
         StringBuilder csv = new StringBuilder("preset,split,workers,in_flight,backend,rounds,calls,"
                 + "calls_per_s_median,calls_per_s_min,calls_per_s_max,"
-                + "ratio_vs_processbuilder_median,ratio_vs_processbuilder_min,ratio_vs_processbuilder_max,"
-                + "c_reference,ratio_vs_c_median,ratio_vs_c_min,ratio_vs_c_max,mismatches\n");
+                + "ratio_vs_processbuilder_per_round_median,ratio_vs_processbuilder_per_round_min,"
+                + "ratio_vs_processbuilder_per_round_max,ratio_vs_processbuilder_of_medians,"
+                + "c_reference,ratio_vs_c_per_round_median,ratio_vs_c_per_round_min,ratio_vs_c_per_round_max,"
+                + "ratio_vs_c_of_medians,mismatches\n");
         Optional<Engine> c = report.cReference();
         for (Split split : report.options().splits()) {
             for (Engine backend : report.options().backends()) {
@@ -25,9 +31,8 @@ public final class CsvReport {
                 csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%d,%.2f,%.2f,%.2f,%s,%s,%s,%d%n",
                         report.options().preset().command(), split, split.workers(), split.inFlight(),
                         backend.label(), s.count(), report.options().calls(), s.median(), s.min(), s.max(),
-                        triple(report.ratio(split, backend, Engine.PROCESS_BUILDER)),
-                        c.map(Engine::label).orElse(""),
-                        triple(c.flatMap(ref -> report.ratio(split, backend, ref))), mismatches));
+                        ratioColumns(report, split, backend, Optional.of(Engine.PROCESS_BUILDER)),
+                        c.map(Engine::label).orElse(""), ratioColumns(report, split, backend, c), mismatches));
             }
         }
         return csv.toString();
@@ -48,8 +53,12 @@ public final class CsvReport {
         return csv.toString();
     }
 
-    private static String triple(Optional<Spread> ratio) {
-        return ratio.map(r -> String.format(Locale.ROOT, "%.4f,%.4f,%.4f", r.median(), r.min(), r.max()))
-                .orElse(",,");
+    /** The per-round ratios' median, min and max, then the ratio of medians; empty fields when not both ran. */
+    private static String ratioColumns(BenchReport report, Split split, Engine backend, Optional<Engine> base) {
+        String rounds = base.flatMap(b -> report.roundRatios(split, backend, b))
+                .map(r -> String.format(Locale.ROOT, "%.4f,%.4f,%.4f", r.median(), r.min(), r.max())).orElse(",,");
+        String ofMedians = base.flatMap(b -> report.ratioOfMedians(split, backend, b))
+                .map(r -> String.format(Locale.ROOT, "%.4f", r)).orElse("");
+        return rounds + "," + ofMedians;
     }
 }

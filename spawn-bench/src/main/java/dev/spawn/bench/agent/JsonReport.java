@@ -44,8 +44,8 @@ public final class JsonReport {
                 report.callsPerSecond(split, backend).ifPresent(cps -> cells.add(String.format(Locale.ROOT,
                         "    {\"split\": %s, \"backend\": %s, \"callsPerSecond\": %s, \"ratioVsProcessBuilder\": %s, "
                         + "\"ratioVsC\": %s, \"verified\": %s}", string(split.toString()), string(backend.label()),
-                        spread(Optional.of(cps)), spread(report.ratio(split, backend, Engine.PROCESS_BUILDER)),
-                        spread(report.cReference().flatMap(c -> report.ratio(split, backend, c))),
+                        spread(cps), ratio(report, split, backend, Optional.of(Engine.PROCESS_BUILDER)),
+                        ratio(report, split, backend, report.cReference()),
                         report.verified(split, backend))));
             }
         }
@@ -73,9 +73,21 @@ public final class JsonReport {
                 strings(result.workerStats()));
     }
 
-    private static String spread(Optional<Spread> spread) {
-        return spread.map(s -> String.format(Locale.ROOT, "{\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, "
-                + "\"rounds\": %d}", s.median(), s.min(), s.max(), s.count())).orElse("null");
+    /**
+     * {@code backend} over {@code base}: the median and min-max of the per-round ratios, and the
+     * ratio of the cells' medians (earlier reports' {@code median}); null when not both ran.
+     */
+    private static String ratio(BenchReport report, Split split, Engine backend, Optional<Engine> base) {
+        Optional<Spread> rounds = base.flatMap(b -> report.roundRatios(split, backend, b));
+        Optional<Double> ofMedians = base.flatMap(b -> report.ratioOfMedians(split, backend, b));
+        return rounds.flatMap(r -> ofMedians.map(m -> String.format(Locale.ROOT, "{\"medianOfRoundRatios\": %.4f, "
+                + "\"minOfRoundRatios\": %.4f, \"maxOfRoundRatios\": %.4f, \"rounds\": %d, "
+                + "\"ratioOfMedians\": %.4f}", r.median(), r.min(), r.max(), r.count(), m))).orElse("null");
+    }
+
+    private static String spread(Spread s) {
+        return String.format(Locale.ROOT, "{\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, \"rounds\": %d}",
+                s.median(), s.min(), s.max(), s.count());
     }
 
     private static String strings(List<String> values) {

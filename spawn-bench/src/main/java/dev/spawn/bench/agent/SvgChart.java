@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * A grouped bar chart of calls/s: one group per split, one bar per backend at the median of its
- * rounds, a whisker over the rounds' min-max, and under each value the ratio to the C reference
- * (or the delta against ProcessBuilder without one). Hand-written SVG.
+ * rounds, a whisker over the rounds' min-max, and under each value the median of its per-round
+ * ratios to the C reference (or of its deltas against ProcessBuilder without one). Hand-written SVG.
  */
 public final class SvgChart {
     private static final int WIDTH = 860;
@@ -40,9 +40,10 @@ public final class SvgChart {
                         + " min-max, " : "") + "higher is better)")));
         svg.append(text(WIDTH / 2.0, 40, "middle", 11, escape(report.host().cpu() + ", " + report.host().cores()
                 + " cores, " + report.host().kernel() + ", " + report.host().jdk())));
-        svg.append(text(WIDTH / 2.0, 55, "middle", 10, escape(c.map(ref -> "under each bar's value: its ratio to "
-                + ref.label() + " (the C reference driver, no JVM)").orElse("under each bar's value: its delta"
-                        + " against processbuilder"))));
+        String caption = "under each bar's value: " + (rounds > 1 ? "the median of its per-round " : "its ");
+        svg.append(text(WIDTH / 2.0, 55, "middle", 10, escape(c.map(ref -> caption + (rounds > 1 ? "ratios" : "ratio")
+                + " to " + ref.label() + " (the C reference driver, no JVM)").orElse(caption + (rounds > 1 ? "deltas"
+                        : "delta") + " against processbuilder"))));
         for (int tick = 0; tick <= 5; tick++) {
             double value = scale * tick / 5;
             double y = TOP + plotHeight - plotHeight * tick / 5.0;
@@ -73,7 +74,7 @@ public final class SvgChart {
                         top = Math.min(y, yMax);
                     }
                     String note = c.isPresent()
-                            ? (backend == c.get() ? "C" : report.ratio(split, backend, c.get())
+                            ? (backend == c.get() ? "C" : report.roundRatios(split, backend, c.get())
                                     .map(r -> String.format(Locale.ROOT, "%.2f", r.median())).orElse(""))
                             : (backend == Engine.PROCESS_BUILDER ? ""
                                     : BenchReport.percent(report.deltaVsProcessBuilder(split, backend)));

@@ -75,13 +75,42 @@ public final class TextReport {
         return text.toString();
     }
 
-    /** Each backend against ProcessBuilder (delta) and against the C reference (ratio), median [per-round range]. */
+    /**
+     * Each backend against ProcessBuilder (delta) and against the C reference (ratio), each the
+     * median [min-max] of the per-round ratios; with more than one round, the ratios of the
+     * cells' medians after them, the headline of earlier reports.
+     */
     static String ratios(BenchReport report) {
         Optional<Engine> c = report.cReference();
         StringBuilder text = new StringBuilder("vs PB: calls/s delta against processbuilder");
         c.ifPresent(engine -> text.append("; / ").append(engine.label()).append(": calls/s ratio to the C reference"));
-        text.append(report.options().repeat() > 1 ? " (median [range over rounds])\n" : "\n");
-        text.append(String.format("%-7s", "split"));
+        boolean rounds = report.options().repeat() > 1;
+        text.append(rounds ? "\n(median of per-round ratios [their min-max]: each run over the same round's run of"
+                + " the other backend)\n" : "\n");
+        text.append(ratioTable(report, (split, backend, base) -> BenchReport.percentSpread(
+                report.roundRatios(split, backend, base)),
+                (split, backend, base) -> report.roundRatios(split, backend, base).map(r -> r.render("%.2f"))
+                        .orElse("-")));
+        if (rounds) {
+            text.append("ratio of medians (one cell's median calls/s over the other's, pairing no runs; the"
+                    + " headline of reports before the per-round ratios)\n");
+            text.append(ratioTable(report, (split, backend, base) -> BenchReport.percent(
+                    report.ratioOfMedians(split, backend, base).map(r -> (r - 1) * 100)),
+                    (split, backend, base) -> report.ratioOfMedians(split, backend, base)
+                            .map(r -> String.format("%.2f", r)).orElse("-")));
+        }
+        return text.toString();
+    }
+
+    /** How a ratio table shows {@code backend} against {@code base} at {@code split}. */
+    private interface RatioCell {
+        String render(Split split, Engine backend, Engine base);
+    }
+
+    /** Columns: each backend vs ProcessBuilder as {@code vsPb} shows it, then each vs the C reference. */
+    private static String ratioTable(BenchReport report, RatioCell vsPb, RatioCell vsC) {
+        Optional<Engine> c = report.cReference();
+        StringBuilder text = new StringBuilder(String.format("%-7s", "split"));
         for (Engine backend : report.options().backends()) {
             if (backend != Engine.PROCESS_BUILDER) {
                 text.append(String.format("%-26s", backend.label() + " vs PB"));
@@ -99,15 +128,13 @@ public final class TextReport {
             text.append(String.format("%-7s", split));
             for (Engine backend : report.options().backends()) {
                 if (backend != Engine.PROCESS_BUILDER) {
-                    text.append(String.format("%-26s", BenchReport.percentSpread(
-                            report.ratio(split, backend, Engine.PROCESS_BUILDER))));
+                    text.append(String.format("%-26s", vsPb.render(split, backend, Engine.PROCESS_BUILDER)));
                 }
             }
             c.ifPresent(ref -> {
                 for (Engine backend : report.options().backends()) {
                     if (backend != ref) {
-                        text.append(String.format("%-22s", report.ratio(split, backend, ref)
-                                .map(r -> r.render("%.2f")).orElse("-")));
+                        text.append(String.format("%-22s", vsC.render(split, backend, ref)));
                     }
                 }
             });

@@ -26,6 +26,11 @@ class BenchReportTest {
                 List.of());
     }
 
+    /** A run at {@code callsPerSecond}. */
+    private static BenchReport.Row rate(Engine engine, int round, double callsPerSecond) {
+        return run(engine, round, CALLS.size() / callsPerSecond);
+    }
+
     private static BenchReport report(List<BenchReport.Row> rows, int rounds) {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C), Path.of("out"), 1, 0, Map.of(),
@@ -54,35 +59,93 @@ class BenchReportTest {
         assertEquals(10, pb.median(), 1e-9);
         assertEquals(8, pb.min(), 1e-9);
         assertEquals(20, pb.max(), 1e-9);
-        Spread vsPb = report.ratio(SPLIT, Engine.USERSPACE, Engine.PROCESS_BUILDER).orElseThrow();
-        assertEquals(2.0, vsPb.median(), 1e-9, "ratio of the medians");
+        Spread vsPb = report.roundRatios(SPLIT, Engine.USERSPACE, Engine.PROCESS_BUILDER).orElseThrow();
+        assertEquals(2.0, vsPb.median(), 1e-9, "rounds 1 and 2: 20/10, 16/8");
         assertEquals(1.0, vsPb.min(), 1e-9, "round 3: 20 / 20");
-        assertEquals(2.0, vsPb.max(), 1e-9, "rounds 1 and 2: 20/10, 16/8");
+        assertEquals(2.0, vsPb.max(), 1e-9);
         assertEquals(100.0, report.deltaVsProcessBuilder(SPLIT, Engine.USERSPACE).orElseThrow(), 1e-9);
-        Spread vsC = report.ratio(SPLIT, Engine.USERSPACE, report.cReference().orElseThrow()).orElseThrow();
-        assertEquals(1.0, vsC.median(), 1e-9);
+        Spread vsC = report.roundRatios(SPLIT, Engine.USERSPACE, report.cReference().orElseThrow()).orElseThrow();
+        assertEquals(0.8, vsC.median(), 1e-9, "per round 20/25, 16/20, 20/20");
         assertEquals(0.8, vsC.min(), 1e-9);
+        assertEquals(1.0, vsC.max(), 1e-9);
+        assertEquals(1.0, report.ratioOfMedians(SPLIT, Engine.USERSPACE, Engine.C).orElseThrow(), 1e-9, "20 / 20");
 
         String text = TextReport.render(report);
         assertTrue(text.contains("median [min-max] of 3 rounds"), text);
         assertTrue(text.contains("10.0 [8.0-20.0]"), "small rates get a decimal: " + text);
         assertTrue(text.contains("userspace / c"), text);
-        assertTrue(text.contains("1.00 [0.80-1.00]"), text);
+        assertTrue(text.contains("0.80 [0.80-1.00]"), text);
+        assertTrue(text.contains("median of per-round ratios"), text);
+        assertTrue(text.lines().anyMatch(line -> line.startsWith("1x16") && line.contains("+100.0%") && line.contains(
+                "0.50") && line.contains("1.00") && !line.contains("[")), "the ratios of medians, apart: " + text);
         assertTrue(text.contains("stderr length matched the reference run (processbuilder, round 1)"), text);
         assertFalse(text.contains("Note:"), "three rounds of three backends are balanced: " + text);
         String csv = CsvReport.render(report);
-        assertTrue(csv.contains("agent-tools-light,1x16,1,16,userspace,3,2,20.00,16.00,20.00,2.0000,1.0000,2.0000,c,"
-                + "1.0000,0.8000,1.0000,0"), csv);
+        assertTrue(csv.lines().findFirst().orElseThrow().contains(",ratio_vs_processbuilder_per_round_median,"
+                + "ratio_vs_processbuilder_per_round_min,ratio_vs_processbuilder_per_round_max,"
+                + "ratio_vs_processbuilder_of_medians,c_reference,ratio_vs_c_per_round_median,ratio_vs_c_per_round_min,"
+                + "ratio_vs_c_per_round_max,ratio_vs_c_of_medians,mismatches"), csv);
+        assertTrue(csv.contains("agent-tools-light,1x16,1,16,userspace,3,2,20.00,16.00,20.00,2.0000,1.0000,2.0000,"
+                + "2.0000,c,0.8000,0.8000,1.0000,1.0000,0"), csv);
         assertEquals(10, CsvReport.runs(report).lines().count(), "a header and nine runs");
         String json = JsonReport.render(report);
         assertTrue(json.contains("\"callsPerSecond\": {\"median\": 10.0000, \"min\": 8.0000, \"max\": 20.0000, "
                 + "\"rounds\": 3}"), json);
+        assertTrue(json.contains("\"ratioVsC\": {\"medianOfRoundRatios\": 0.8000, \"minOfRoundRatios\": 0.8000, "
+                + "\"maxOfRoundRatios\": 1.0000, \"rounds\": 3, \"ratioOfMedians\": 1.0000}"), json);
         String svg = SvgChart.render(report);
         assertTrue(svg.contains("median of 3 rounds"), svg);
         assertTrue(svg.contains("<path d=\"M"), "whiskers");
         assertEquals(10.0, report.workerCpuMillisPerCall(SPLIT, Engine.PROCESS_BUILDER).orElseThrow().median(), 1e-9,
                 "0.1 of 0.2 s over 2 calls");
         assertTrue(text.contains("worker CPU ms per call"), text);
+    }
+
+    @Test
+    void anOddNumberOfRoundsTakesTheMiddlePerRoundRatio() {
+        // per round 30/10, 24/20, 15/15; the cells' medians 24 and 15
+        BenchReport report = report(List.of(
+                rate(Engine.PROCESS_BUILDER, 0, 10), rate(Engine.USERSPACE, 0, 30),
+                rate(Engine.PROCESS_BUILDER, 1, 20), rate(Engine.USERSPACE, 1, 24),
+                rate(Engine.PROCESS_BUILDER, 2, 15), rate(Engine.USERSPACE, 2, 15)), 3);
+        assertSpread(new Spread(1.2, 1.0, 3.0, 3), report.roundRatios(SPLIT, Engine.USERSPACE,
+                Engine.PROCESS_BUILDER).orElseThrow());
+        assertEquals(1.6, report.ratioOfMedians(SPLIT, Engine.USERSPACE, Engine.PROCESS_BUILDER).orElseThrow(), 1e-6);
+        assertEquals(20.0, report.deltaVsProcessBuilder(SPLIT, Engine.USERSPACE).orElseThrow(), 1e-6);
+    }
+
+    @Test
+    void anEvenNumberOfRoundsAveragesTheTwoMiddlePerRoundRatios() {
+        // per round 2.0, 1.1, 1.2, 2.0; the cells' medians 21 and 15
+        BenchReport report = report(List.of(
+                rate(Engine.PROCESS_BUILDER, 0, 10), rate(Engine.USERSPACE, 0, 20),
+                rate(Engine.PROCESS_BUILDER, 1, 20), rate(Engine.USERSPACE, 1, 22),
+                rate(Engine.PROCESS_BUILDER, 2, 10), rate(Engine.USERSPACE, 2, 12),
+                rate(Engine.PROCESS_BUILDER, 3, 20), rate(Engine.USERSPACE, 3, 40)), 4);
+        assertSpread(new Spread(1.6, 1.1, 2.0, 4), report.roundRatios(SPLIT, Engine.USERSPACE,
+                Engine.PROCESS_BUILDER).orElseThrow());
+        assertEquals(1.4, report.ratioOfMedians(SPLIT, Engine.USERSPACE, Engine.PROCESS_BUILDER).orElseThrow(), 1e-6);
+    }
+
+    @Test
+    void theRangeHoldsOnlyPerRoundRatiosNotTheRatioOfMedians() {
+        // userspace's last two runs have no ProcessBuilder run in their rounds: in its cell's median, in no ratio
+        BenchReport report = report(List.of(
+                rate(Engine.PROCESS_BUILDER, 0, 10), rate(Engine.USERSPACE, 0, 10),
+                rate(Engine.PROCESS_BUILDER, 1, 10), rate(Engine.USERSPACE, 1, 10),
+                rate(Engine.USERSPACE, 2, 100), rate(Engine.USERSPACE, 3, 100)), 4);
+        assertSpread(new Spread(1.0, 1.0, 1.0, 2), report.roundRatios(SPLIT, Engine.USERSPACE,
+                Engine.PROCESS_BUILDER).orElseThrow());
+        assertEquals(5.5, report.ratioOfMedians(SPLIT, Engine.USERSPACE, Engine.PROCESS_BUILDER).orElseThrow(), 1e-6);
+        assertTrue(report.roundRatios(SPLIT, Engine.C, Engine.PROCESS_BUILDER).isEmpty(), "c did not run");
+    }
+
+    /** Equal up to the nanoseconds a run's time is kept in. */
+    private static void assertSpread(Spread expected, Spread actual) {
+        assertEquals(expected.median(), actual.median(), 1e-6, "median of " + actual);
+        assertEquals(expected.min(), actual.min(), 1e-6, "min of " + actual);
+        assertEquals(expected.max(), actual.max(), 1e-6, "max of " + actual);
+        assertEquals(expected.count(), actual.count(), "rounds of " + actual);
     }
 
     @Test
