@@ -10,13 +10,15 @@
  * usage: agent-driver --mode shim|posix --calls FILE --warmup FILE
  *                     --workspace DIR --worker K --workers W --in-flight I
  *
- *   shim:  the shim's own userspace spawn (clone VM|VFORK|PIDFD + execveat on
- *          a held fd, the shim compiled in): what this machine can do with the
- *          native code the USERSPACE backend calls, with no JVM around it.
- *          Each child gets the actions the Java library gives it for the same
- *          request: an empty signal mask, dup2 of /dev/null, the stdout pipe
- *          and the stderr pipe, fchdir to the workspace (opened per call, as
- *          the library does).
+ *   shim:  the shim's own userspace spawn (clone VM|VFORK|PIDFD, the shim
+ *          compiled in): what this machine can do with the native code the
+ *          USERSPACE backend calls, with no JVM around it. It execs the held
+ *          fd or the path as that backend does (exec-by-path.h: scripts,
+ *          symlinks such as sh -> dash, and every ELF before Linux 6.14 by
+ *          path; paths into /proc by the fd). Each child gets the actions the
+ *          Java library gives it for the same request: an empty signal mask,
+ *          dup2 of /dev/null, the stdout pipe and the stderr pipe, fchdir to
+ *          the workspace (opened per call, as the library does).
  *   posix: glibc posix_spawnp with the same file actions (adddup2 and
  *          addfchdir_np) and an empty mask: what a C runtime would do.
  *
@@ -33,6 +35,7 @@
 #define _GNU_SOURCE
 /* the shim's header by relative path: -I would hide the system's <spawn.h> */
 #include "../spawn.h"
+#include "exec-by-path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -167,7 +170,7 @@ struct call {
 struct tmpl {
 	char *path;
 	int held;
-	int32_t kind;
+	int32_t exec_flags; /* bench_exec_flags */
 	int64_t id[SPAWN_IDENTITY_WORDS];
 };
 
@@ -252,9 +255,12 @@ static int template_of(const char *exe)
 	t->path = strdup(exe);
 	t->held = -1;
 	if (shim_mode) {
-		t->held = spawn_user_create(exe, -1, t->id, &t->kind);
+		int32_t kind;
+
+		t->held = spawn_user_create(exe, -1, t->id, &kind);
 		if (t->held < 0)
 			die("cannot make a template of %s: %s", exe, strerror(-t->held));
+		t->exec_flags = bench_exec_flags(exe, kind);
 	}
 	return ntemplates++;
 }
@@ -370,9 +376,7 @@ static int spawn_shim(struct slot *s, int out_w, int err_w, int dirfd)
 	}
 	act[4 * SPAWN_ACTION_WORDS] = 2; /* FCHDIR */
 	act[4 * SPAWN_ACTION_WORDS + 2] = dirfd;
-	r = spawn_user_spawn(t->held, t->path, t->id,
-			     t->kind == SPAWN_KIND_ELF ? 0 : SPAWN_FLAG_EXEC_BY_PATH,
-			     s->call->argv, s->call->argv_len, s->call->argc,
+	r = spawn_user_spawn(t->held, t->path, t->id, t->exec_flags, s->call->argv, s->call->argv_len, s->call->argc,
 			     envbuf, envbuf_len, envc, act, 5, "", 1, res);
 	if (r < 0) {
 		snprintf(s->error, sizeof(s->error), "spawn failed: action %d errno %d (%s)", res[2], -r,

@@ -9,12 +9,15 @@
  *   pipe: stdout is a pipe that the loop drains to EOF, the others /dev/null.
  * Either way the child gets the actions the Java library gives it for the
  * same request (an empty signal mask, then dup2 of each standard stream) and
- * this process's environment, as a Java child inherits the JVM's, so the two
- * do the same work. A child that does not exit 0 fails the run (exit 1), as
+ * this process's environment, as a Java child inherits the JVM's, and is
+ * exec'd by its held fd or by its path as the USERSPACE backend would
+ * (exec-by-path.h: scripts, symlinks and every ELF before Linux 6.14 by
+ * path), so the two do the same work. A child that does not exit 0 fails the run (exit 1), as
  * a Java benchmark throws on one.
  */
 #define _GNU_SOURCE
 #include "spawn.h"
+#include "exec-by-path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,8 @@ extern char **environ;
 static char *envbuf;
 static int envbuf_len;
 static int envc;
+/* How the program is exec'd, fixed once as its template is: bench_exec_flags. */
+static int32_t exec_flags;
 
 struct slot {
 	int pidfd;
@@ -78,7 +83,7 @@ static int start(const char *path, int held, const int64_t *id, const char *argv
 		a[2] = target == 1 && use_pipe ? fds[1] : devnull;
 		a[3] = target;
 	}
-	r = spawn_user_spawn(held, path, id, 0, argv, argv_len, argc, envbuf,
+	r = spawn_user_spawn(held, path, id, exec_flags, argv, argv_len, argc, envbuf,
 			     envbuf_len, envc, act, 4, "", 1, out);
 	if (use_pipe)
 		spawn_close(fds[1]);
@@ -147,6 +152,7 @@ int main(int argc, char **argv)
 			held < 0 ? strerror(-held) : "");
 		return 2;
 	}
+	exec_flags = bench_exec_flags(argv[3], kind);
 	/* argv[0] of the child is the program, then the arguments after the mode. */
 	argv[4] = argv[3];
 	argbuf_len = (int)pack(argbuf, sizeof(argbuf), argv + 4, argc - 4);

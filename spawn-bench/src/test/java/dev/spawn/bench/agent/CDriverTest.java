@@ -67,6 +67,27 @@ class CDriverTest {
         assertTrue(result.workerStats().get(0).contains("mode=" + engine.driverMode()), result.workerStats().get(0));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"C", "C_POSIX"})
+    void namesTheChildAfterASymlinkedPathAsProcessBuilderDoes(Engine engine, @TempDir Path dir) throws Exception {
+        assertTrue(Files.isExecutable(DRIVER), "no C driver at " + DRIVER + " (make -C src-c all)");
+        // USERSPACE execs a symlink by its path: exec'd by the held fd, cat would call itself "cat"
+        Path link = Files.createSymbolicLink(dir.resolve("linkedcat"), Path.of("/bin/cat").toRealPath());
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        Path callsFile = dir.resolve("calls.tsv");
+        CallFile.write(callsFile, List.of(new CallSpec(0, Tool.CAT, List.of("/proc/self/comm"))),
+                Map.of("cat", new ResolvedTool("cat", link, link.toRealPath(), null, null)));
+        Process reference = new ProcessBuilder(link.toString(), "/proc/self/comm").start();
+        byte[] expected = reference.getInputStream().readAllBytes();
+        assertEquals(0, reference.waitFor());
+        assertEquals("linkedcat\n", new String(expected, StandardCharsets.UTF_8));
+
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, Files.createDirectories(dir.resolve("logs")),
+                List.of(), DRIVER, "spawn", false).run(engine, new Split(1, 1), 0);
+
+        assertEquals(sha256(expected), result.outcomes().get(0).stdoutSha256());
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
