@@ -3,6 +3,7 @@ package dev.spawn.bench.agent;
 import dev.spawn.Backend;
 import dev.spawn.SpawnTemplate;
 import dev.spawn.Spawner;
+import dev.spawn.bench.cpu.ProcessCpuClock;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
@@ -126,11 +127,11 @@ public final class WorkerSession {
                 }
             }
             CallRunner runner = new CallRunner(args.workspace(), args.backend(), stderrReaders, args.toolCall());
-            // Used before the warm-up, not first between GO and the first timed call: the
-            // management classes' and /proc readers' first use loads and reflects enough to
-            // deoptimize JIT code the calls share (ThreadLocal.get, FutureTask.run, ...), which the
-            // timed calls would then pay for.
-            processCpuNanos();
+            // Used before the warm-up, not first between GO and the first timed call: JNA's and
+            // the /proc readers' first use loads and reflects enough to deoptimize JIT code the
+            // calls share (ThreadLocal.get, FutureTask.run, ...), which the timed calls would then
+            // pay for.
+            ProcessCpuClock.nanos();
             CompilerCpu.now();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (!warmUp(warmup, templates, runner, callers)) {
@@ -142,12 +143,12 @@ public final class WorkerSession {
                 fail("expected " + WorkerProtocol.GO + " on stdin, got " + go);
                 return 2;
             }
-            long cpuStart = processCpuNanos();
+            long cpuStart = ProcessCpuClock.nanos();
             CompilerCpu jitStart = CompilerCpu.now();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
-            long cpu = processCpuNanos() - cpuStart;
+            long cpu = ProcessCpuClock.nanos() - cpuStart;
             CompilerCpu jitEnd = CompilerCpu.now();
             long jit = jitStart == null || jitEnd == null ? -1 : jitEnd.nanosSince(jitStart);
             send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu + " " + jit);
@@ -242,14 +243,6 @@ public final class WorkerSession {
             lane.get();
         }
         return List.of(outcomes);
-    }
-
-    /** CPU time of this JVM (all its threads, not its children), as CLOCK_PROCESS_CPUTIME_ID. */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean
-                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     private void send(String line) {

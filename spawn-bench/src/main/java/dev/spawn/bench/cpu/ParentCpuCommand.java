@@ -1,7 +1,5 @@
 package dev.spawn.bench.cpu;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import dev.spawn.SpawnProcessBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,42 +118,18 @@ public final class ParentCpuCommand {
         return 0;
     }
 
-    /** libc's clock_gettime, for the process CPU clock. */
-    interface LibC extends Library {
-        LibC INSTANCE = Native.load("c", LibC.class);
-
-        /** {@code timespec} on x86_64 is two longs: seconds, nanoseconds. */
-        int clock_gettime(int clock, long[] timespec);
-    }
-
-    private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
-
-    /**
-     * The CPU time of every thread of this process, live or exited, in ns. Not the JDK's
-     * {@code getProcessCpuTime()}: on Linux it reads times(2), in 10 ms clock ticks, which is
-     * nothing or one tick for a few spawns.
-     */
-    static long processCpuNanos() {
-        long[] timespec = new long[2];
-        if (LibC.INSTANCE.clock_gettime(CLOCK_PROCESS_CPUTIME_ID, timespec) != 0) {
-            throw new IllegalStateException("clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed: errno "
-                    + Native.getLastError());
-        }
-        return timespec[0] * 1_000_000_000L + timespec[1];
-    }
-
     static List<Result> measure(Options options) throws IOException, InterruptedException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Result> results = new ArrayList<>();
         for (String builder : options.builders()) {
             startAll(builder, options.command(), options.warmup());
-            long cpu = processCpuNanos();
+            long cpu = ProcessCpuClock.nanos();
             long threadCpu = threads.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
             startAll(builder, options.command(), options.spawns());
             double wallMicros = (System.nanoTime() - wall) / 1e3 / options.spawns();
             double threadCpuMicros = (threads.getCurrentThreadCpuTime() - threadCpu) / 1e3 / options.spawns();
-            double cpuMicros = (processCpuNanos() - cpu) / 1e3 / options.spawns();
+            double cpuMicros = (ProcessCpuClock.nanos() - cpu) / 1e3 / options.spawns();
             results.add(new Result(builder, options.spawns(), wallMicros, cpuMicros, threadCpuMicros));
         }
         return results;

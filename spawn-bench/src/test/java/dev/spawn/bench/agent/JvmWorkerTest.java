@@ -1,0 +1,43 @@
+package dev.spawn.bench.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker JVM as the runner uses it: through {@link SplitRun}, the call file and the worker protocol. */
+class JvmWorkerTest {
+    @Test
+    void reportsItsCallsAndItsOwnCpuTimeToTheNanosecond(@TempDir Path dir) throws Exception {
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        List<CallSpec> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(new CallSpec(i, Tool.CAT, List.of("a.txt")));
+        }
+        Path callsFile = dir.resolve("calls.tsv");
+        CallFile.write(callsFile, calls, Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"),
+                Path.of("/bin/cat").toRealPath(), null, null)));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), null, "spawn", false)
+                .run(Engine.USERSPACE, new Split(1, 2), 0);
+
+        assertEquals(8, result.calls());
+        for (CallOutcome outcome : result.outcomes()) {
+            assertNull(outcome.error(), outcome.toString());
+            assertEquals(0, outcome.exitCode(), outcome.toString());
+        }
+        assertTrue(result.workerCpuNanos() > 0, "cpu " + result.workerCpuNanos());
+        // times(2), behind getProcessCpuTime() on JDK 17, counts in 10 ms ticks
+        assertNotEquals(0, result.workerCpuNanos() % 10_000_000, "cpu " + result.workerCpuNanos());
+    }
+}
