@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * One backend at one split in one round: the wall time the runner measured from GO to the last
  * worker's DONE, every call's outcome, sorted by index, the CPU time the workers themselves
- * (JVMs or C drivers, not the tools they ran) spent over the timed calls, and the part of it their
- * JIT compiler threads took ({@code -1}: unknown; always for the C driver).
+ * (JVMs or C drivers, not the tools they ran) spent over the timed calls, and what their JIT
+ * compiler threads spent from READY to DONE, the calls and the wait for GO ({@code -1}: unknown;
+ * always for the C driver).
  */
 public record RunResult(Engine backend, Split split, int round, long wallNanos, List<CallOutcome> outcomes,
         List<String> workerStats, long workerCpuNanos, long workerJitNanos) {
@@ -37,7 +38,7 @@ public record RunResult(Engine backend, Split split, int round, long wallNanos, 
         return workerCpuNanos < 0 || calls() == 0 ? Double.NaN : workerCpuNanos / 1e6 / calls();
     }
 
-    /** The workers' JIT compiler threads' CPU over the timed calls in seconds (all workers); NaN when unknown. */
+    /** The workers' JIT compiler threads' CPU from READY to DONE in seconds (all workers); NaN when unknown. */
     public double workerJitSeconds() {
         return workerJitNanos < 0 ? Double.NaN : workerJitNanos / 1e9;
     }

@@ -65,8 +65,10 @@ final class WorkerProcess {
                         String[] done = rest.split(" ");
                         workerNanos = Long.parseLong(done[0]);
                         cpuNanos = done.length > 2 ? Long.parseLong(done[2]) : -1;
-                        jitNanos = done.length > 3 ? Long.parseLong(done[3]) : -1;
                         doneAt.complete(System.nanoTime());
+                        break;
+                    case WorkerProtocol.JIT:
+                        jitNanos = Long.parseLong(rest);
                         break;
                     case WorkerProtocol.RESULT:
                         outcomes.add(CallOutcome.fromLine(message));
@@ -136,7 +138,7 @@ final class WorkerProcess {
         return cpuNanos;
     }
 
-    /** Its JIT compiler threads' CPU over its timed calls; -1 when it did not say (the C driver). */
+    /** Its JIT compiler threads' CPU from READY to DONE; -1 when it did not say (the C driver). */
     long jitNanos() {
         return jitNanos;
     }

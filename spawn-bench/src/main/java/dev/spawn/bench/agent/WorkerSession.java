@@ -137,6 +137,9 @@ public final class WorkerSession {
             if (!warmUp(warmup, templates, runner, callers)) {
                 return 2;
             }
+            // The compiler threads' samples list /proc/self/task, milliseconds with many
+            // threads: taken before READY and after DONE, outside the runner's GO-to-DONE window.
+            CompilerCpu jitStart = CompilerCpu.now();
             send(WorkerProtocol.READY);
             String go = stdin.readLine();
             if (!WorkerProtocol.GO.equals(go)) {
@@ -144,14 +147,13 @@ public final class WorkerSession {
                 return 2;
             }
             long cpuStart = ProcessCpuClock.nanos();
-            CompilerCpu jitStart = CompilerCpu.now();
             long start = System.nanoTime();
             List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
             long elapsed = System.nanoTime() - start;
             long cpu = ProcessCpuClock.nanos() - cpuStart;
+            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu);
             CompilerCpu jitEnd = CompilerCpu.now();
-            long jit = jitStart == null || jitEnd == null ? -1 : jitEnd.nanosSince(jitStart);
-            send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu + " " + jit);
+            send(WorkerProtocol.JIT + " " + (jitStart == null || jitEnd == null ? -1 : jitEnd.nanosSince(jitStart)));
             for (CallOutcome outcome : outcomes) {
                 out.println(WorkerProtocol.PREFIX + outcome.toLine());
             }

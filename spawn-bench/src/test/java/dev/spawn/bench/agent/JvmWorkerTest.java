@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A worker JVM as the runner uses it: through {@link SplitRun}, the call file and the worker protocol. */
 class JvmWorkerTest {
     @Test
-    void reportsItsCallsAndItsOwnCpuTimeToTheNanosecond(@TempDir Path dir) throws Exception {
+    void reportsItsCallsItsOwnCpuTimeToTheNanosecondAndItsJitTime(@TempDir Path dir) throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("ws"));
         Files.writeString(workspace.resolve("a.txt"), "hello\n");
         List<CallSpec> calls = new ArrayList<>();
@@ -39,5 +39,8 @@ class JvmWorkerTest {
         assertTrue(result.workerCpuNanos() > 0, "cpu " + result.workerCpuNanos());
         // times(2), behind getProcessCpuTime() on JDK 17, counts in 10 ms ticks
         assertNotEquals(0, result.workerCpuNanos() % 10_000_000, "cpu " + result.workerCpuNanos());
+        if (CompilerCpu.now() != null) {
+            assertTrue(result.workerJitNanos() >= 0, "the JIT line after DONE: " + result.workerJitNanos());
+        }
     }
 }
