@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * A grouped bar chart of calls/s: one group per split, one bar per backend at the median of its
  * rounds, a whisker over the rounds' min-max, and under each value the median of its per-round
- * ratios to the C reference (or of its deltas against ProcessBuilder without one). Hand-written SVG.
+ * ratios to the C reference (or of its deltas against ProcessBuilder without one). A cell whose
+ * calls did not all match the reference is hatched red and marked FAIL, as the text report marks
+ * it: its rate is not a result. Hand-written SVG.
  */
 public final class SvgChart {
     private static final int WIDTH = 860;
@@ -16,6 +18,8 @@ public final class SvgChart {
     private static final int RIGHT = 20;
     private static final int TOP = 64;
     private static final int BOTTOM = 74;
+    private static final String FAIL_RED = "#c00000";
+    private static final String FAIL_HATCH = "fail-hatch";
 
     private SvgChart() {
     }
@@ -35,6 +39,12 @@ public final class SvgChart {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+        if (!report.verified()) {
+            svg.append(String.format(Locale.ROOT, "<defs><pattern id=\"%s\" width=\"6\" height=\"6\" "
+                    + "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" "
+                    + "x2=\"0\" y2=\"6\" stroke=\"%s\" stroke-width=\"2\"/></pattern></defs>%n", FAIL_HATCH,
+                    FAIL_RED));
+        }
         svg.append(text(WIDTH / 2.0, 22, "middle", 15, escape(report.options().preset().command() + ": calls/s by split ("
                 + report.options().calls() + " calls, " + (rounds > 1 ? "median of " + rounds + " rounds, whiskers"
                         + " min-max, " : "") + "higher is better)")));
@@ -61,9 +71,16 @@ public final class SvgChart {
                     double h = plotHeight * spread.median() / scale;
                     double y = TOP + plotHeight - h;
                     double mid = x + (barWidth - 2) / 2;
+                    boolean failed = !report.verified(split, backend);
                     svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                            + "fill=\"%s\"><title>%s %s: %s calls/s</title></rect>%n", x, y, barWidth - 2, h,
-                            color(backend), split, backend.label(), spread.render("%.1f")));
+                            + "fill=\"%s\"><title>%s %s: %s calls/s%s</title></rect>%n", x, y, barWidth - 2, h,
+                            color(backend), split, backend.label(), spread.render("%.1f"),
+                            failed ? ", FAILED the result check" : ""));
+                    if (failed) {
+                        svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                                + "height=\"%.1f\" fill=\"url(#%s)\" stroke=\"%s\" stroke-width=\"1.5\"/>%n", x, y,
+                                barWidth - 2, h, FAIL_HATCH, FAIL_RED));
+                    }
                     double top = y;
                     if (spread.count() > 1) {
                         double yMin = TOP + plotHeight - plotHeight * spread.min() / scale;
@@ -81,6 +98,11 @@ public final class SvgChart {
                     svg.append(text(mid, top - 16, "middle", 10, String.format(Locale.ROOT,
                             spread.median() < 100 ? "%.1f" : "%.0f", spread.median())));
                     svg.append(text(mid, top - 5, "middle", 9, escape(note)));
+                    if (failed) {
+                        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                                + "font-size=\"10\" font-weight=\"bold\" fill=\"%s\">FAIL</text>%n", mid, top - 27,
+                                FAIL_RED));
+                    }
                 });
             }
             svg.append(text(LEFT + (s + 0.5) * groupWidth, TOP + plotHeight + 18, "middle", 12, split.toString()));
@@ -95,6 +117,11 @@ public final class SvgChart {
             legendX += 120;
         }
         svg.append(text(WIDTH - RIGHT, HEIGHT - 16, "end", 11, "split = worker processes x calls in flight each"));
+        if (!report.verified()) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+                    + "fill=\"%s\">hatched, FAIL: some calls' results differed from the reference run</text>%n",
+                    WIDTH - RIGHT, HEIGHT - 34, FAIL_RED));
+        }
         return svg.append("</svg>\n").toString();
     }
 

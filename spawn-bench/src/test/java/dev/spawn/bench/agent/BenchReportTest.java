@@ -173,5 +173,10 @@ class BenchReportTest {
         assertEquals(false, report.verified(SPLIT, Engine.USERSPACE));
         assertEquals(false, report.verified());
         assertTrue(TextReport.render(report).contains("RESULT CHECK FAILED"));
+        String svg = SvgChart.render(report);
+        assertEquals(1, svg.split(">FAIL<", -1).length - 1, "userspace's bar only: " + svg);
+        assertTrue(svg.contains("fill=\"url(#fail-hatch)\""), svg);
+        assertTrue(svg.contains("userspace: 20.0 [20.0-20.0] calls/s, FAILED the result check"), svg);
+        assertFalse(SvgChart.render(report(rows.subList(0, 2), 1)).contains("FAIL"), "all matched");
     }
 }
