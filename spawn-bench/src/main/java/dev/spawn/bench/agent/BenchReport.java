@@ -49,6 +49,11 @@ public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedToo
         return values.isEmpty() ? Optional.empty() : Optional.of(Spread.of(values));
     }
 
+    /** The warm-up calls each worker ran: {@code --warmup}, raised to one per tool of the mix. */
+    public int warmupCalls() {
+        return CallMix.warmupCount(options.warmupCalls(), mix);
+    }
+
     /** Whether every run of the cell agreed with the reference. */
     public boolean verified(Split split, Engine backend) {
         return runs(split, backend).stream().allMatch(Row::verified);

@@ -31,16 +31,24 @@ public final class CallMix {
         return calls;
     }
 
-    /** Warm-up calls: every tool once first, then a mix from a different stream than the timed one. */
+    /**
+     * Warm-up calls, {@link #warmupCount} of them: every tool once first, then a mix from a
+     * different stream than the timed one.
+     */
     public static List<CallSpec> warmup(long seed, int count, List<Tool> tools) {
         List<CallSpec> calls = new ArrayList<>();
-        int total = Math.max(count, tools.size());
+        int total = warmupCount(count, tools);
         for (int index = 0; index < total; index++) {
             SplittableRandom random = randomFor(seed ^ WARMUP_SALT, index);
             Tool tool = index < tools.size() ? tools.get(index) : tools.get(random.nextInt(tools.size()));
             calls.add(new CallSpec(index, tool, arguments(tool, random)));
         }
         return calls;
+    }
+
+    /** How many calls {@link #warmup} makes when asked for {@code count}: at least one per tool. */
+    public static int warmupCount(int count, List<Tool> tools) {
+        return Math.max(count, tools.size());
     }
 
     private static SplittableRandom randomFor(long seed, int index) {

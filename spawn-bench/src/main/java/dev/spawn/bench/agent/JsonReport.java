@@ -22,7 +22,7 @@ public final class JsonReport {
         json.append("  \"cReference\": ").append(report.cReference().map(e -> string(e.label())).orElse("null"))
                 .append(",\n");
         json.append("  \"seed\": ").append(options.seed()).append(",\n");
-        json.append("  \"warmupCallsPerWorker\": ").append(options.warmupCalls()).append(",\n");
+        json.append("  \"warmupCallsPerWorker\": ").append(report.warmupCalls()).append(",\n");
         json.append("  \"settleJit\": ").append(options.settleJit()).append(",\n");
         json.append("  \"host\": {\"jdk\": ").append(string(report.host().jdk())).append(", \"cpu\": ")
                 .append(string(report.host().cpu())).append(", \"cores\": ").append(report.host().cores())

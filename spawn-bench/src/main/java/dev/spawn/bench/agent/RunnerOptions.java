@@ -2,9 +2,11 @@ package dev.spawn.bench.agent;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The agent-tools runner's command line. */
 public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<Engine> backends, Path out,
@@ -13,6 +15,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
 
     public static final Path DEFAULT_OUT = Path.of("spawn-bench", "target", "agent-tools");
     public static final long DEFAULT_SEED = 20240501L;
+    public static final int DEFAULT_WARMUP = 32;
     /** Calls per batch of {@code --settle-jit}, taken from the front of the warm-up calls. */
     public static final int SETTLE_BATCH = 1024;
     /**
@@ -50,8 +53,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
     public static String usage() {
         return String.join("\n",
                 "agent-tools | agent-tools-light [options]",
-                "  --calls N            calls per backend and split (default: 1024 for agent-tools,",
-                "                       2048 for agent-tools-light)",
+                "  --calls N            calls per backend and split (default: " + defaultCalls() + ")",
                 "  --splits LIST        WORKERSxIN_FLIGHT list (default 1x16,2x8,4x4,8x2)",
                 "  --backends LIST      processbuilder,userspace,kernel,c,c-posix (default: processbuilder,",
                 "                       userspace, kernel when this machine has it, and c). c is the C reference",
@@ -61,7 +63,8 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "                       multiple of the number of backends, balances the order",
                 "  --out DIR            results folder (default spawn-bench/target/agent-tools)",
                 "  --seed N             seed of the fixture and the mix (default " + DEFAULT_SEED + ")",
-                "  --warmup N           warm-up calls per worker before the timed part (default 32)",
+                "  --warmup N           warm-up calls per worker before the timed part, at least one per tool",
+                "                       (default " + DEFAULT_WARMUP + ")",
                 "  --settle-jit         then the first " + SETTLE_BATCH
                         + " warm-up calls again, batch after batch, until two",
                 "                       batches in a row leave the worker JVM's JIT compiler threads on CPU for",
@@ -82,6 +85,12 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --keep-workspace     leave the fixture workspace in place and print where it is");
     }
 
+    /** Each preset's default call count, as {@code 768 for agent-tools, 4096 for agent-tools-light}. */
+    private static String defaultCalls() {
+        return Arrays.stream(Preset.values()).map(preset -> preset.defaultCalls() + " for " + preset.command())
+                .collect(Collectors.joining(", "));
+    }
+
     /**
      * Parses the options after the preset's subcommand; {@code defaultBackends} applies when
      * {@code --backends} is absent.
@@ -98,7 +107,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
         String api = "spawn";
         Path out = DEFAULT_OUT;
         long seed = DEFAULT_SEED;
-        int warmup = 32;
+        int warmup = DEFAULT_WARMUP;
         Map<String, Path> tools = new LinkedHashMap<>();
         List<String> jvmArgs = new ArrayList<>();
         boolean keep = false;

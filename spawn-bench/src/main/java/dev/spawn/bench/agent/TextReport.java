@@ -13,8 +13,10 @@ public final class TextReport {
         text.append(options.preset().command()).append(": ").append(report.mix().size()).append(" tool calls in the mix, ")
                 .append(options.calls()).append(" calls per backend and split, ").append(options.repeat())
                 .append(options.repeat() == 1 ? " round" : " rounds (backend order rotated or mirrored each round)")
-                .append(", seed ").append(options.seed()).append(", warm-up ").append(options.warmupCalls())
+                .append(", seed ").append(options.seed()).append(", warm-up ").append(report.warmupCalls())
                 .append(options.settleJit() ? " calls per worker and on until the JIT settles" : " calls per worker")
+                .append(report.warmupCalls() == options.warmupCalls() ? ""
+                        : " (--warmup " + options.warmupCalls() + ", raised to one call per tool)")
                 .append(", api ").append(options.api()).append('\n');
         if (!options.orderBalanced()) {
             text.append("Note: ").append(options.orderNote()).append(".\n");

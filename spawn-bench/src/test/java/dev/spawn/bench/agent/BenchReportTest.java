@@ -72,6 +72,8 @@ class BenchReportTest {
 
         String text = TextReport.render(report);
         assertTrue(text.contains("median [min-max] of 3 rounds"), text);
+        assertTrue(text.contains("warm-up 2 calls per worker (--warmup 0, raised to one call per tool)"),
+                "CallMix.warmup runs each of the two tools once: " + text);
         assertTrue(text.contains("10.0 [8.0-20.0]"), "small rates get a decimal: " + text);
         assertTrue(text.contains("userspace / c"), text);
         assertTrue(text.contains("0.80 [0.80-1.00]"), text);
@@ -89,6 +91,7 @@ class BenchReportTest {
                 + "2.0000,c,0.8000,0.8000,1.0000,1.0000,0"), csv);
         assertEquals(10, CsvReport.runs(report).lines().count(), "a header and nine runs");
         String json = JsonReport.render(report);
+        assertTrue(json.contains("\"warmupCallsPerWorker\": 2,"), json);
         assertTrue(json.contains("\"callsPerSecond\": {\"median\": 10.0000, \"min\": 8.0000, \"max\": 20.0000, "
                 + "\"rounds\": 3}"), json);
         assertTrue(json.contains("\"ratioVsC\": {\"medianOfRoundRatios\": 0.8000, \"minOfRoundRatios\": 0.8000, "

@@ -22,6 +22,15 @@ class RunnerOptionsTest {
     }
 
     @Test
+    void usageShowsThePresetsOwnDefaults() {
+        String usage = RunnerOptions.usage();
+        assertTrue(usage.contains("(default: " + Preset.AGENT_TOOLS.defaultCalls() + " for agent-tools, "
+                + Preset.AGENT_TOOLS_LIGHT.defaultCalls() + " for agent-tools-light)"), usage);
+        assertTrue(usage.contains("(default " + RunnerOptions.parse(Preset.AGENT_TOOLS, List.of(), DEFAULT)
+                .warmupCalls() + ")"), usage);
+    }
+
+    @Test
     void parsesEveryOption() {
         RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--calls", "64", "--splits=1x16,2x8",
                 "--backends", "userspace,processbuilder", "--out", "/tmp/x", "--tool", "python3=/usr/bin/python3",
