@@ -21,10 +21,17 @@ import java.util.Optional;
 public final class AgentToolsCommand {
     private final PrintStream out;
     private final PrintStream progress;
+    private final Path tempRoot;
 
     public AgentToolsCommand(PrintStream out, PrintStream progress) {
+        this(out, progress, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Makes each run's temp folder (fixture, call files) in {@code tempRoot}. */
+    AgentToolsCommand(PrintStream out, PrintStream progress, Path tempRoot) {
         this.out = out;
         this.progress = progress;
+        this.tempRoot = tempRoot;
     }
 
     /** Runs the preset with {@code args}; returns the exit code (0 all checked, 1 a mismatch, 2 an error). */
@@ -124,13 +131,13 @@ public final class AgentToolsCommand {
         Map<String, ResolvedTool> byCommand = new java.util.HashMap<>();
         tools.forEach(tool -> byCommand.put(tool.command(), tool));
 
-        Path base = Files.createTempDirectory("spawn-bench-");
-        Path logs = options.out().resolve("logs");
-        Files.createDirectories(logs);
-        Fixture fixture = null;
+        Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
+        RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
         try {
+            Path logs = options.out().resolve("logs");
+            Files.createDirectories(logs);
             progress.println(name + ": building the fixture workspace in " + base.resolve("workspace"));
-            fixture = Fixture.create(base.resolve("workspace"), options.seed(),
+            Fixture fixture = Fixture.create(base.resolve("workspace"), options.seed(),
                     byCommand.containsKey("git") ? byCommand.get("git").path() : null);
             List<CallSpec> calls = CallMix.generate(options.seed(), options.calls(), mix);
             Path callsFile = base.resolve("calls.tsv");
@@ -186,14 +193,7 @@ public final class AgentToolsCommand {
                     + ", worker logs in " + logs);
             return report.verified() ? 0 : 1;
         } finally {
-            if (options.keepWorkspace()) {
-                progress.println(name + ": kept the workspace and call files in " + base);
-            } else {
-                if (fixture != null) {
-                    fixture.close();
-                }
-                Fixture.deleteTree(base);
-            }
+            cleanup.close();
         }
     }
 }

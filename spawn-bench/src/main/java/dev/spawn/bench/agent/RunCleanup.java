@@ -1,0 +1,97 @@
+package dev.spawn.bench.agent;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Removes a run's temp folder (fixture, call files, extracted C driver), or says where it was
+ * kept, exactly once: when the run ends ({@link #close}), or, if the JVM shuts down first
+ * (Ctrl-C, SIGTERM), from a shutdown hook that kills the workers and the tools they run before,
+ * so that none still writes into the fixture. Whichever comes first does it; the other waits for
+ * it to finish, so the JVM never halts halfway through a removal.
+ */
+final class RunCleanup implements AutoCloseable {
+    /** How long the hook waits for killed processes to exit; SIGKILL takes milliseconds. */
+    private static final long EXIT_WAIT_SECONDS = 5;
+
+    private final Path folder;
+    private final boolean keep;
+    private final String name;
+    private final PrintStream progress;
+    private final Thread hook = new Thread(this::onShutdown, "spawn-bench-cleanup");
+    private boolean done;
+
+    private RunCleanup(Path folder, boolean keep, String name, PrintStream progress) {
+        this.folder = folder;
+        this.keep = keep;
+        this.name = name;
+        this.progress = progress;
+    }
+
+    /** Takes charge of {@code folder}, left in place when {@code keep}, from now until {@link #close}. */
+    static RunCleanup install(Path folder, boolean keep, String name, PrintStream progress) {
+        RunCleanup cleanup = new RunCleanup(folder, keep, name, progress);
+        Runtime.getRuntime().addShutdownHook(cleanup.hook);
+        return cleanup;
+    }
+
+    /**
+     * Cleans up, then withdraws the hook: a shutdown during the removal runs the hook, which
+     * waits for the removal to finish rather than letting the JVM halt in the middle of it.
+     */
+    @Override
+    public void close() {
+        try {
+            cleanUp();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook has started: it finds the work done
+            }
+        }
+    }
+
+    /** What the shutdown hook does; the JVM's shutdown runs it at most once. */
+    void onShutdown() {
+        killDescendants();
+        try {
+            cleanUp();
+        } catch (UncheckedIOException e) {
+            progress.println(name + ": interrupted; could not remove " + folder + ": " + e.getCause());
+        }
+    }
+
+    /** The runner's descendants are its workers and their tools (the fixture's git has ended). */
+    private void killDescendants() {
+        List<ProcessHandle> processes = ProcessHandle.current().descendants().toList();
+        processes.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                progress.println(name + ": process " + process.pid() + " did not exit after SIGKILL: " + e);
+            }
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (keep) {
+            progress.println(name + ": kept the workspace and call files in " + folder);
+        } else {
+            Fixture.deleteTree(folder);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.spawn.bench.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCleanupTest {
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private final PrintStream progress = new PrintStream(text, true, StandardCharsets.UTF_8);
+
+    @Test
+    void theEndOfARunRemovesItsFolderOnce(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("run/workspace"));
+        Files.writeString(folder.resolve("a.txt"), "a");
+        RunCleanup cleanup = RunCleanup.install(dir.resolve("run"), false, "test", progress);
+        cleanup.close();
+        assertFalse(Files.exists(dir.resolve("run")));
+        cleanup.onShutdown();
+        cleanup.close();
+        assertEquals("", text.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aShutdownDuringTheRunKillsTheWorkersAndCleansUpOnlyOnce(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("run"));
+        Process worker = new ProcessBuilder("sleep", "60").start();
+        RunCleanup cleanup = RunCleanup.install(folder, true, "test", progress);
+
+        cleanup.onShutdown();
+
+        assertTrue(worker.waitFor(10, TimeUnit.SECONDS), "the worker was killed");
+        cleanup.close();
+        String said = text.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.split("kept the workspace", -1).length - 1, said);
+        assertTrue(Files.exists(folder), "--keep-workspace keeps it even then");
+    }
+
+    @Test
+    void aRunThatCannotMakeItsLogsFolderLeavesNoTempFolder(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("out"), "a file");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--backends", "processbuilder", "--splits", "1x1", "--calls", "1", "--out", notADirectory.toString()));
+        assertEquals(2, status, text.toString(StandardCharsets.UTF_8));
+        try (var left = Files.list(temp)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+}
