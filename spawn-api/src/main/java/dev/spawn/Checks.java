@@ -1,5 +1,9 @@
 package dev.spawn;
 
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.Objects;
+
 /** Argument checks shared by the value types; each message names the call and the bad value. */
 final class Checks {
     private static final int KNOWN_OPEN_FLAGS = 0x3 | SpawnAction.O_CREAT | SpawnAction.O_EXCL
@@ -25,6 +29,20 @@ final class Checks {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(what + " contains a NUL character: \"" + value.replace("\0", "\\0") + "\"");
         }
+    }
+
+    /**
+     * {@code path}, checked to name a file of this process's own file system (a child sees no
+     * other: a zip file system's path would name an unrelated file) without NUL.
+     */
+    static Path localPath(String what, Path path) {
+        Objects.requireNonNull(path, what);
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new IllegalArgumentException(what + " \"" + path + "\" is not on the default file system ("
+                    + path.getFileSystem().provider().getScheme() + "), which is all a child can see");
+        }
+        noNul(what, path.toString());
+        return path;
     }
 
     /** The checks openat2's build_open_flags() makes, so a bad open fails here, not in the child. */

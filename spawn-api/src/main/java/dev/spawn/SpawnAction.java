@@ -176,7 +176,9 @@ public sealed interface SpawnAction {
     /**
      * Resets each listed signal's disposition to {@code SIG_DFL}.
      *
-     * @param signals signal numbers, 1 to 64
+     * @param signals signal numbers, 1 to 63: the RFC's SIGDEFAULT walks the signals below
+     *     {@code _NSIG} (64), so signal 64 could not be reset and is refused
+     * @throws IllegalArgumentException for a signal outside 1 to 63
      * @implNote SPAWN_TEMPLATE_ACTION_SIGDEFAULT
      */
     static SpawnAction sigdefault(int... signals) {
@@ -248,7 +250,7 @@ public sealed interface SpawnAction {
     record Open(int dirfd, String path, int newfd, int flags, int mode, long resolve) implements SpawnAction {
         public Open {
             Objects.requireNonNull(path, "path");
-            if (dirfd < AT_FDCWD) {
+            if (dirfd < 0 && dirfd != AT_FDCWD) {
                 throw new IllegalArgumentException("open: dirfd " + dirfd + " is neither AT_FDCWD nor an fd");
             }
             Checks.nonNegative("open", "newfd", newfd);
@@ -314,6 +316,13 @@ public sealed interface SpawnAction {
 
     /** {@code SIG_DFL} for each signal in {@code mask}, signal n at bit n-1. */
     record SigDefault(long mask) implements SpawnAction {
+        public SigDefault {
+            if (mask < 0) {
+                throw new IllegalArgumentException("sigdefault: signal 64 cannot be reset (the RFC's SIGDEFAULT"
+                        + " covers signals 1 to 63)");
+            }
+        }
+
         @Override
         public Type type() {
             return Type.SIGDEFAULT;

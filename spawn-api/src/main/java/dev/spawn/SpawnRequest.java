@@ -23,7 +23,12 @@ import java.util.Set;
  * exists; a backend that cannot apply one hands the request to the next backend that can.
  */
 public final class SpawnRequest {
-    /** The most actions one spawn may carry, as the kernel allows. */
+    /**
+     * The most actions one spawn may carry, as the kernel allows. The native backends add their
+     * own to a request's (a signal mask, one per standard stream, the working directory, and the
+     * closing of fds around those the request's actions install): a spawn whose total exceeds
+     * this throws {@link IllegalArgumentException} saying how many were added.
+     */
     public static final int MAX_ACTIONS = 256;
     /** {@link #processGroup()} when the child stays in the caller's process group. */
     public static final long SAME_GROUP = -1;
@@ -234,12 +239,13 @@ public final class SpawnRequest {
             return this;
         }
 
-        /** The child's working directory; {@code null} keeps the caller's. */
+        /**
+         * The child's working directory; {@code null} keeps the caller's.
+         *
+         * @throws IllegalArgumentException when it is not on the default file system or contains NUL
+         */
         public Builder directory(Path directory) {
-            if (directory != null) {
-                Checks.noNul("directory", directory.toString());
-            }
-            this.directory = directory;
+            this.directory = directory == null ? null : Checks.localPath("directory", directory);
             return this;
         }
 

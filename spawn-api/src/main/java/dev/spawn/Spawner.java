@@ -155,10 +155,10 @@ public final class Spawner {
      * @throws SpawnException for any other errno
      */
     public SpawnTemplate template(Path executable) throws IOException {
+        Checks.localPath("template path", executable);
         if (!executable.isAbsolute()) {
             throw new IllegalArgumentException("template path \"" + executable + "\" is not absolute");
         }
-        Checks.noNul("template path", executable.toString());
         return SpawnTemplate.create(this, executable, -1);
     }
 

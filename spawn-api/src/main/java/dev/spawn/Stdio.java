@@ -66,19 +66,31 @@ public final class Stdio {
         return DISCARD;
     }
 
-    /** Read from {@code file} (stdin only). */
+    /**
+     * Read from {@code file} (stdin only).
+     *
+     * @throws IllegalArgumentException when it is not on the default file system or contains NUL
+     */
     public static Stdio readFrom(Path file) {
-        return new Stdio(Kind.READ_FILE, Objects.requireNonNull(file, "file"));
+        return new Stdio(Kind.READ_FILE, Checks.localPath("readFrom file", file));
     }
 
-    /** Write to {@code file}, created or truncated (stdout or stderr). */
+    /**
+     * Write to {@code file}, created or truncated (stdout or stderr).
+     *
+     * @throws IllegalArgumentException when it is not on the default file system or contains NUL
+     */
     public static Stdio writeTo(Path file) {
-        return new Stdio(Kind.WRITE_FILE, Objects.requireNonNull(file, "file"));
+        return new Stdio(Kind.WRITE_FILE, Checks.localPath("writeTo file", file));
     }
 
-    /** Append to {@code file}, created if missing (stdout or stderr). */
+    /**
+     * Append to {@code file}, created if missing (stdout or stderr).
+     *
+     * @throws IllegalArgumentException when it is not on the default file system or contains NUL
+     */
     public static Stdio appendTo(Path file) {
-        return new Stdio(Kind.APPEND_FILE, Objects.requireNonNull(file, "file"));
+        return new Stdio(Kind.APPEND_FILE, Checks.localPath("appendTo file", file));
     }
 
     /** stderr only: the same destination as stdout, as {@code redirectErrorStream(true)}. */

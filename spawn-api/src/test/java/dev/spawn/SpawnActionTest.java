@@ -22,6 +22,10 @@ class SpawnActionTest {
                 bad("dup3 O_CLOEXEC onto itself", () -> SpawnAction.dup2(4, 4, true), "flags must be 0"),
                 bad("fchdir of a negative fd", () -> SpawnAction.fchdir(-3), "negative"),
                 bad("open with dirfd below AT_FDCWD", () -> SpawnAction.open(-101, "x", 0, 0, 0, 0), "AT_FDCWD"),
+                bad("open with a negative dirfd that is not AT_FDCWD", () -> SpawnAction.open(-5, "x", 0, 0, 0, 0),
+                        "AT_FDCWD"),
+                bad("sigdefault of signal 64, which the RFC never resets", () -> SpawnAction.sigdefault(64),
+                        "signal 64"),
                 bad("open to a negative fd", () -> SpawnAction.open("x", -1, 0, 0), "negative"),
                 bad("open with mode but no O_CREAT", () -> SpawnAction.open("x", 0, 0, 0644), "needs O_CREAT"),
                 bad("open with mode above 07777", () -> SpawnAction.open("x", 0, SpawnAction.O_CREAT, 010000), "07777"),
@@ -62,7 +66,7 @@ class SpawnActionTest {
         assertEquals("closeRange(3, 3, 0x4)", SpawnAction.closeRange(3, 3, SpawnAction.CLOSE_RANGE_CLOEXEC).toString());
         assertEquals("sigmask(10, 12)", SpawnAction.sigmask(10, 12).toString());
         assertEquals(0x200L | 0x800L, ((SpawnAction.SigMask) SpawnAction.sigmask(10, 12)).mask());
-        assertEquals(Long.MIN_VALUE, ((SpawnAction.SigDefault) SpawnAction.sigdefault(64)).mask());
+        assertEquals(1L << 62, ((SpawnAction.SigDefault) SpawnAction.sigdefault(63)).mask());
         SpawnAction.Open open = (SpawnAction.Open) SpawnAction.open(SpawnAction.AT_FDCWD, "/tmp/x", 1,
                 SpawnAction.O_WRONLY | SpawnAction.O_CREAT, 0600, SpawnAction.RESOLVE_BENEATH);
         assertEquals("/tmp/x", open.path());

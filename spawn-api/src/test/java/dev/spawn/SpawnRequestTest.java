@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpawnRequestTest {
 
@@ -41,6 +44,20 @@ class SpawnRequestTest {
         assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stdout(Stdio.toStdout()));
         assertThrows(IllegalArgumentException.class, () -> SpawnRequest.builder("a").stderr(Stdio.readFrom(Path.of("/x"))));
         assertThrows(NullPointerException.class, () -> SpawnRequest.builder("a", null));
+    }
+
+    @Test
+    void pathsOfAnotherFileSystemAreRefusedAsNoChildCanSeeThem(@TempDir Path dir) throws Exception {
+        try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("a.zip"), Map.of("create", "true"))) {
+            Path inZip = zip.getPath("/tmp");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SpawnRequest.builder("a").directory(inZip));
+            assertTrue(e.getMessage().contains("not on the default file system (jar)"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Stdio.readFrom(inZip));
+            assertThrows(IllegalArgumentException.class, () -> Stdio.writeTo(inZip));
+            assertThrows(IllegalArgumentException.class, () -> Stdio.appendTo(inZip));
+            assertThrows(IllegalArgumentException.class, () -> Spawner.of(Backend.PROCESS_BUILDER).template(inZip));
+        }
     }
 
     @Test
