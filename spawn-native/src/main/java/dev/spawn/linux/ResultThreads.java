@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,10 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>One drainer thread at a time runs the queued completions while they keep moving, so a
  * burst of a thousand results costs one thread, not one each (a pool that hands each completion
  * to an idle thread or else starts one grows with every burst). When completions have waited
- * {@link #STALL_NANOS} and no drainer took any of them, the drainers are held by stages, and
- * one more starts: a blocked stage delays other results by about that much, once. Drainers run
- * on a cached pool of daemon threads named {@code spawn-tool-results-N}, which end after
- * {@link #IDLE_SECONDS} without work.
+ * {@link #STALL_NANOS} and no drainer took any of them, the drainer is held by a stage, and
+ * another starts: a blocked stage delays the results queued behind it by about that much. A
+ * drainer that finds the queue empty leaves, so the next result starts a drainer at once even
+ * while an earlier one is still held. Drainers run on a cached pool of daemon threads named
+ * {@code spawn-tool-results-N}, which end after {@link #IDLE_SECONDS} without work.
  */
 final class ResultThreads {
     /** How long queued completions may stand still before another drainer starts. */
@@ -30,7 +32,11 @@ final class ResultThreads {
     private final Reaper loop;
     private final Executor threads = pool();
     private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger drainers = new AtomicInteger();
+    /**
+     * Whether a drainer is polling the queue, or has been started to: a drainer held by a stage
+     * counts only until another drainer found the queue empty and left.
+     */
+    private final AtomicBoolean polling = new AtomicBoolean();
     /** Completions taken by drainers so far: a stall check that sees it unchanged found them stuck. */
     private final AtomicLong taken = new AtomicLong();
     /** Whether a stall check is scheduled; loop thread only. */
@@ -45,7 +51,7 @@ final class ResultThreads {
     /** Runs {@code completion}, which must not throw, on a drainer; loop thread only. */
     void execute(Runnable completion) {
         pending.add(completion);
-        if (drainers.compareAndSet(0, 1)) {
+        if (polling.compareAndSet(false, true)) {
             startDrainer();
         } else {
             checkForStallSoon();
@@ -57,7 +63,7 @@ final class ResultThreads {
             threads.execute(this::drain);
         } catch (RuntimeException | Error cannotStart) {
             // no thread (the process is out of them): the stall check tries again
-            drainers.decrementAndGet();
+            polling.set(false);
             checkForStallSoon();
             throw cannotStart;
         }
@@ -77,7 +83,7 @@ final class ResultThreads {
             return;
         }
         if (taken.get() == takenBefore) {
-            drainers.incrementAndGet();
+            polling.set(true);
             startDrainer();
         }
         checkForStallSoon();
@@ -89,13 +95,12 @@ final class ResultThreads {
                 taken.incrementAndGet();
                 completion.run();
             }
-            drainers.decrementAndGet();
-            // a completion queued after the last poll may have seen this drainer still counted
-            // and started none
-            if (pending.isEmpty()) {
+            polling.set(false);
+            // a completion queued after the last poll may have seen this drainer polling and
+            // started none
+            if (pending.isEmpty() || !polling.compareAndSet(false, true)) {
                 return;
             }
-            drainers.incrementAndGet();
         }
     }
 

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -267,6 +268,44 @@ class ToolCallTest {
         } finally {
             Files.deleteIfExists(gate);
         }
+    }
+
+    /** How long results stand still before another completion thread starts (ResultThreads). */
+    private static final long STALL_CHECK_NANOS = 50_000_000;
+
+    @Test
+    void resultsAfterABlockedStageAreNotEachHeldForTheStallCheck() throws Exception {
+        int calls = 40;
+        long alone = sequentialCallsNanos(calls);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> held = sh.callAsync(shell("exit 0").build()).thenAccept(result -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            // the first result behind the held stage waits for one stall check; after that,
+            // each result finds no drainer polling and starts one at once
+            sh.callAsync(shell("exit 0").build()).get(10, TimeUnit.SECONDS);
+            long behind = sequentialCallsNanos(calls);
+            long extraPerCall = (behind - alone) / calls;
+            assertTrue(extraPerCall < STALL_CHECK_NANOS / 2, "each result came "
+                    + extraPerCall / 1_000_000 + " ms later while a stage was held (alone "
+                    + alone / calls / 1_000_000 + " ms a call)");
+        } finally {
+            release.countDown();
+            held.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private long sequentialCallsNanos(int calls) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            assertEquals(0, sh.callAsync(shell("exit 0").build()).get(10, TimeUnit.SECONDS).exitCode());
+        }
+        return System.nanoTime() - start;
     }
 
     @Test
