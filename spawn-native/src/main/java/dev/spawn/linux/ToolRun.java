@@ -232,6 +232,12 @@ final class ToolRun {
         if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
             LibSpawn.spawn_kill_group((int) pid, SIGKILL);
         }
+        if (graceTimer != null && (call.killGroupWhenDone() || !call.signalsGroup())) {
+            // the child has exited and its group (if any) had the final SIGKILL: the grace
+            // period's SIGKILL has nothing left to reach, and the reap need not wait for it
+            graceTimer.cancel();
+            graceTimer = null;
+        }
         reapIfDone();
         deliver(() -> future.complete(result));
     }

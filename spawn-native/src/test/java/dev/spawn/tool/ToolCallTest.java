@@ -309,6 +309,16 @@ class ToolCallTest {
     }
 
     @Test
+    void aCallEndedByItsTimeoutReturnsReapedThoughTheGracePeriodRunsOn() throws Exception {
+        ToolResult result = sh.call(shell("sleep 60").timeout(Duration.ofMillis(200))
+                .killPolicy(KillPolicy.termThenKill(Duration.ofSeconds(30))).build());
+        assertTrue(result.timedOut());
+        assertEquals(15, result.signal(), "SIGTERM ended it, well within the grace period");
+        assertFalse(Files.exists(Paths.get("/proc", Long.toString(result.pid()))),
+                "the call returned while its child " + result.pid() + " was not yet reaped");
+    }
+
+    @Test
     void callReturnsOnlyOnceItsChildIsReaped() throws Exception {
         for (int i = 0; i < 50; i++) {
             ToolResult result = sh.call(shell("exit 0").build());
