@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>The child's setup runs in this order: standard streams, working directory, then
  * {@link #actions()}, so an action can override what the conveniences set up. Unless
- * {@link #inheritFds()} is set, every fd above 2 is closed at exec.
+ * {@link #inheritFds()} is set, every fd above 2 is closed at exec but those the actions install.
  *
  * <p>The {@linkplain ChildOption child options} (new session or process group, parent-death
  * signal, reset of every signal disposition) run before all of that, right after the child
@@ -124,7 +124,10 @@ public final class SpawnRequest {
         return actions;
     }
 
-    /** Whether fds above 2 that are not close-on-exec stay open in the child. */
+    /**
+     * Whether fds above 2 that are not close-on-exec stay open in the child; when false, only
+     * those the {@link #actions()} install do.
+     */
     public boolean inheritFds() {
         return inheritFds;
     }

@@ -14,13 +14,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * One spawn's child-side setup, ready for the shim: the pipes and files opened close-on-exec in
  * the caller, and the flat action list that installs them. The order in the child is: an empty
  * signal mask (unless the request sets its own), standard streams, working directory, then the
- * request's own actions.
+ * request's own actions; where those install fds above 2 without {@code inheritFds}, they are
+ * preceded by a close-on-exec mark on every fd above 2, so only what they install survives exec.
  *
  * <p>After the spawn call, {@link #afterSpawn()} closes the child's ends in the caller; when
  * the spawn failed, {@link #close()} closes everything and gives an upstream child's pipe back
@@ -56,7 +56,7 @@ final class ChildSetup implements AutoCloseable {
     private final List<String> subjects = new ArrayList<>(8);
     /** Where the request's own actions start among the encoded ones. */
     private int firstRequestAction;
-    /** Whether the actions end by closing every fd above 2 that the request's actions did not install. */
+    /** Whether the actions start by marking every fd above 2 close-on-exec, in place of the child's closing them. */
     private boolean keepsInstalledFds;
     private long[] encoded;
     private byte[] strings;
@@ -104,47 +104,44 @@ final class ChildSetup implements AutoCloseable {
             childSide.add(fd);
             add(SpawnAction.fchdir(fd), directory);
         }
+        if (!request.inheritFds() && installsAboveStderr(request.actions())) {
+            // the RFC's child would close them with every other fd above 2 after the actions:
+            // mark all close-on-exec instead, which the installing dup2 or open clears
+            add(SpawnAction.closeRangeToMax(3, SpawnAction.CLOSE_RANGE_CLOEXEC), null);
+            keepsInstalledFds = true;
+        }
         firstRequestAction = actions.size();
         for (SpawnAction action : request.actions()) {
             add(action, action instanceof SpawnAction.Open ? ((SpawnAction.Open) action).path() : null);
         }
-        if (!request.inheritFds()) {
-            closeAllButInstalled();
-        }
         if (actions.size() > SpawnRequest.MAX_ACTIONS) {
             throw new IllegalArgumentException(request.actions().size() + " actions plus " + (actions.size()
-                    - request.actions().size()) + " for stdio, directory, signal mask and the fds to close exceed "
+                    - request.actions().size()) + " for stdio, directory, signal mask and closing fds exceed "
                     + SpawnRequest.MAX_ACTIONS);
         }
         encode();
     }
 
     /**
-     * Where the request's actions install fds above 2: closes every other fd above 2 after them,
-     * with CLOSE_RANGE actions around the installed ones, in place of the closing of every fd
-     * above 2 that the RFC's child does without INHERIT_FDS, so those fds reach the program.
+     * Whether an action installs an fd above 2 that must reach the program: a {@code dup2} to
+     * another number without O_CLOEXEC, or an {@code open} without it. (A {@code dup2} onto
+     * itself keeps the fd's close-on-exec flag, as in the RFC.)
      */
-    private void closeAllButInstalled() {
-        TreeSet<Integer> installed = new TreeSet<>();
-        for (SpawnAction action : request.actions()) {
-            int newfd = action instanceof SpawnAction.Dup2 ? ((SpawnAction.Dup2) action).newfd()
-                    : action instanceof SpawnAction.Open ? ((SpawnAction.Open) action).newfd() : -1;
-            if (newfd > 2) {
-                installed.add(newfd);
+    private static boolean installsAboveStderr(List<SpawnAction> actions) {
+        for (SpawnAction action : actions) {
+            if (action instanceof SpawnAction.Dup2) {
+                SpawnAction.Dup2 dup2 = (SpawnAction.Dup2) action;
+                if (dup2.newfd() > 2 && dup2.newfd() != dup2.fd() && !dup2.closeOnExec()) {
+                    return true;
+                }
+            } else if (action instanceof SpawnAction.Open) {
+                SpawnAction.Open open = (SpawnAction.Open) action;
+                if (open.newfd() > 2 && (open.flags() & SpawnAction.O_CLOEXEC) == 0) {
+                    return true;
+                }
             }
         }
-        if (installed.isEmpty()) {
-            return;
-        }
-        int first = 3;
-        for (int fd : installed) {
-            if (fd > first) {
-                add(SpawnAction.closeRange(first, fd - 1, 0), null);
-            }
-            first = fd + 1;
-        }
-        add(SpawnAction.closeRangeToMax(first, 0), null);
-        keepsInstalledFds = true;
+        return false;
     }
 
     private static boolean setsSignalMask(List<SpawnAction> actions) {
@@ -308,8 +305,8 @@ final class ChildSetup implements AutoCloseable {
     }
 
     /**
-     * The shim's SPAWN_FLAG_INHERIT_FDS bit for this request: also set when the actions close
-     * the fds themselves ({@link #closeAllButInstalled}).
+     * The shim's SPAWN_FLAG_INHERIT_FDS bit for this request: also set when the actions mark
+     * every fd above 2 close-on-exec before installing some (see {@link #installsAboveStderr}).
      */
     int inheritFds() {
         return request.inheritFds() || keepsInstalledFds ? LibSpawn.FLAG_INHERIT_FDS : 0;

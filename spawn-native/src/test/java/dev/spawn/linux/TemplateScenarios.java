@@ -196,10 +196,19 @@ abstract class TemplateScenarios {
     void fdsTheActionsInstallAboveStderrReachTheProgramAndNoOthersDo() throws Exception {
         Path file = Files.writeString(dir.resolve("nine"), "through fd 9\n");
         Result fds = probe(SpawnRequest.builder("p", "fds").action(SpawnAction.dup2(1, 50),
-                SpawnAction.open(file.toString(), 9, 0, 0), SpawnAction.dup2(1, 51)));
+                SpawnAction.open(file.toString(), 9, 0, 0), SpawnAction.dup2(1, 51),
+                SpawnAction.open(file.toString(), 52, SpawnAction.O_CLOEXEC, 0)));
         assertEquals("0 1 2 9 50 51\n", fds.out(), "without inheritFds every other fd above 2 is closed");
         assertEquals("through fd 9\n", probe(SpawnRequest.builder("p", "cat", "9")
                 .action(SpawnAction.open(file.toString(), 9, 0, 0))).out());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int inherited = TestSupport.fdOf(file);
+            assertFalse(TestSupport.closeOnExec(inherited), "precondition: the JDK opened it without O_CLOEXEC");
+            // dup2 onto itself only checks the fd is open, as in the RFC: it installs nothing
+            Result self = probe(SpawnRequest.builder("p", "fds").action(SpawnAction.dup2(inherited, inherited),
+                    SpawnAction.dup2(1, 50)));
+            assertEquals("0 1 2 50\n", self.out());
+        }
     }
 
     @Test

@@ -154,6 +154,17 @@ class BadInputTest {
                 s -> spawnProbe(s, SpawnRequest.builder("p", "exit", "0")
                         .actions(Collections.nCopies(252, SpawnAction.closeRange(100, 200, 0)))),
                 "exit 0", "UnsupportedOperationException");
+        row(rows, "huge fd: dup2(1, Integer.MAX_VALUE)",
+                s -> spawnProbe(s, withAction(SpawnAction.dup2(1, Integer.MAX_VALUE))),
+                "SpawnException ACTION EBADF", "UnsupportedOperationException");
+        row(rows, "251 actions installing fds 5 and 7, the library's 4 and its close-on-exec mark = 256 (allowed)",
+                s -> {
+                    List<SpawnAction> actions = new ArrayList<>(Collections.nCopies(249, SpawnAction.closeRange(100, 200, 0)));
+                    actions.add(SpawnAction.dup2(1, 5));
+                    actions.add(SpawnAction.dup2(1, 7));
+                    return spawnProbe(s, SpawnRequest.builder("p", "exit", "0").actions(actions));
+                },
+                "exit 0", "UnsupportedOperationException");
         return rows.stream();
     }
 
