@@ -4,8 +4,12 @@ import dev.spawn.Backend;
 import dev.spawn.SpawnedProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The {@link Process} {@code SpawnProcessBuilder} returns: a spawned child with
@@ -13,8 +17,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link #destroy()} and {@link #destroyForcibly()} also close the three streams, as the
  *       JDK's {@code ProcessImpl} does;</li>
- *   <li>{@link #toHandle()} is the spawned child's, which works before and after the child is
- *       reaped;</li>
+ *   <li>{@link #toHandle()} works before and after the child is reaped (its
+ *       {@link ProcessHandle#isAlive()} turns false), and signals through the child's process,
+ *       never a pid that may have been recycled; {@code info()}, {@code children()} and
+ *       {@code descendants()} read {@code /proc} while the child is alive and are empty after;</li>
  *   <li>{@link #onExit()} completes with this object;</li>
  *   <li>in a pipeline, the streams joined to another stage are ProcessBuilder's null streams.</li>
  * </ul>
@@ -24,6 +30,7 @@ public final class DropInProcess extends SpawnedProcess {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
+    private final Handle handle = new Handle();
 
     /**
      * @param process the spawned child
@@ -122,7 +129,7 @@ public final class DropInProcess extends SpawnedProcess {
 
     @Override
     public ProcessHandle toHandle() {
-        return process.toHandle();
+        return handle;
     }
 
     @Override
@@ -133,5 +140,140 @@ public final class DropInProcess extends SpawnedProcess {
     @Override
     public String toString() {
         return process.toString();
+    }
+
+    /**
+     * The child's handle. What needs {@code /proc} goes through {@link ProcessHandle#of(long)}
+     * and is trusted only when the child is still unreaped after the read, so a recycled pid is
+     * never described or signalled.
+     */
+    private final class Handle implements ProcessHandle {
+        private <T> Optional<T> whileAlive(java.util.function.Function<ProcessHandle, T> read) {
+            if (!process.isAlive()) {
+                return Optional.empty();
+            }
+            Optional<ProcessHandle> live = ProcessHandle.of(process.pid());
+            if (live.isEmpty()) {
+                return Optional.empty();
+            }
+            T value = read.apply(live.get());
+            return process.isAlive() ? Optional.ofNullable(value) : Optional.empty();
+        }
+
+        private DropInProcess owner() {
+            return DropInProcess.this;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public Optional<ProcessHandle> parent() {
+            return whileAlive(live -> ProcessHandle.current());
+        }
+
+        @Override
+        public Stream<ProcessHandle> children() {
+            return whileAlive(live -> live.children().toList()).map(list -> list.stream()).orElseGet(Stream::empty);
+        }
+
+        @Override
+        public Stream<ProcessHandle> descendants() {
+            return whileAlive(live -> live.descendants().toList()).map(list -> list.stream())
+                    .orElseGet(Stream::empty);
+        }
+
+        @Override
+        public Info info() {
+            return whileAlive(ProcessHandle::info).orElse(EmptyInfo.INSTANCE);
+        }
+
+        @Override
+        public CompletableFuture<ProcessHandle> onExit() {
+            return process.onExit().thenApply(exited -> this);
+        }
+
+        @Override
+        public boolean supportsNormalTermination() {
+            return process.supportsNormalTermination();
+        }
+
+        /** The signal alone: as the JDK's handle, it leaves the process's streams open. */
+        @Override
+        public boolean destroy() {
+            return process.terminate(false);
+        }
+
+        @Override
+        public boolean destroyForcibly() {
+            return process.terminate(true);
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public int compareTo(ProcessHandle other) {
+            return Long.compare(pid(), other.pid());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Handle && ((Handle) other).owner() == DropInProcess.this;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(pid());
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(pid());
+        }
+    }
+
+    /** What ProcessHandle.Info says of a process that is gone: nothing. */
+    private enum EmptyInfo implements ProcessHandle.Info {
+        INSTANCE;
+
+        @Override
+        public Optional<String> command() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> commandLine() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String[]> arguments() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Instant> startInstant() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Duration> totalCpuDuration() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> user() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return "[]";
+        }
     }
 }

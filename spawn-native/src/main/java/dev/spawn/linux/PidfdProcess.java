@@ -7,6 +7,7 @@ import dev.spawn.spi.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,7 +56,7 @@ final class PidfdProcess extends SpawnedProcess {
     private final Reaper loop;
     /** When the child was spawned ({@link System#nanoTime()}), for {@link Reaper#watchSoon}. */
     final long spawnedAt = System.nanoTime();
-    private final PidfdHandle handle = new PidfdHandle(this);
+    private ProcessHandle handle;
 
     PidfdProcess(Reaper loop, long pid, int pidfd, Backend backend, OutputStream stdin, InputStream stdout,
             InputStream stderr) {
@@ -368,9 +369,25 @@ final class PidfdProcess extends SpawnedProcess {
         return pid;
     }
 
-    /** Usable before and after the child is reaped, as the JDK's own child's handle. */
+    /**
+     * The JDK's handle for this child when first asked while the child is unreaped, then kept:
+     * looking the pid up after the reap could find a recycled pid. First asked after the reap,
+     * a handle of an exited process, as the JDK's says then.
+     */
     @Override
-    public ProcessHandle toHandle() {
+    public synchronized ProcessHandle toHandle() {
+        if (handle == null) {
+            Optional<ProcessHandle> found = exit.isDone() ? Optional.empty() : ProcessHandle.of(pid);
+            // A reap takes waitid first and completes the exit only after the streams are
+            // released: in between, the pid may already name another process. Wait out a reap in
+            // progress (or a poll's brief claim on a live child) so that the flag is settled.
+            while (reaping.get() && !exit.isDone()) {
+                Thread.onSpinWait();
+            }
+            // The flag stays set once the child is reaped: clear now means that no reap had
+            // happened when the pid was looked up, so what was found is this child.
+            handle = found.isEmpty() || reaping.get() ? new ReapedHandle(pid) : found.get();
+        }
         return handle;
     }
 
