@@ -8,6 +8,7 @@ import dev.spawn.spi.StaleTemplateException;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class SpawnTemplate implements AutoCloseable {
     private volatile boolean closed;
     /** Templates on later backends for requests with child options; guarded by lock. */
     private final Map<Backend, BackendTemplate> moved = new EnumMap<>(Backend.class);
+    /** Why a later backend's template could not be made from the fd at creation; guarded by lock. */
+    private final List<IOException> movedFailures = new ArrayList<>(0);
 
     /** One use of a backend template: a spawn or a tool call. */
     private interface BackendCall<T> {
@@ -89,10 +92,8 @@ public final class SpawnTemplate implements AutoCloseable {
         try {
             movedTemplate(current, all, true);
         } catch (UnsupportedOperationException noBackendCan) {
-            // a request that needs an option no backend applies gets this at its spawn
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
+            // a request that needs an option no backend applies gets this at its spawn, with
+            // why each later backend's template could not be made
         }
     }
 
@@ -298,8 +299,13 @@ public final class SpawnTemplate implements AutoCloseable {
                     }
                     try {
                         template = executable != null ? backend.create(executable) : backend.create(executableFd);
-                    } catch (SpawnException e) {
-                        if (e.errno() != Errno.ENOEXEC && e.errno() != Errno.ENOSYS) {
+                    } catch (IOException e) {
+                        if (creating) {
+                            // the template itself is made: only requests with options miss this one
+                            movedFailures.add(e);
+                            continue;
+                        }
+                        if (!cannotServe(e)) {
                             // a passing failure (EMFILE) is the caller's to see, not "no backend can"
                             throw e;
                         }
@@ -313,9 +319,19 @@ public final class SpawnTemplate implements AutoCloseable {
                 }
             }
         }
-        throw new UnsupportedOperationException("the " + from.kind() + " backend cannot apply "
-                + describeOptions(missing(from, needed)) + " and no later backend of " + spawner.backends()
-                + " can" + (executable == null ? "" : " (for " + executable + ")"));
+        UnsupportedOperationException none = new UnsupportedOperationException("the " + from.kind()
+                + " backend cannot apply " + describeOptions(missing(from, needed)) + " and no later backend of "
+                + spawner.backends() + " can" + (executable == null ? "" : " (for " + executable + ")"));
+        synchronized (lock) {
+            movedFailures.forEach(none::addSuppressed);
+        }
+        throw none;
+    }
+
+    /** Whether a backend's create said it cannot run the file at all (ENOEXEC, ENOSYS). */
+    private static boolean cannotServe(IOException e) {
+        return e instanceof SpawnException
+                && (((SpawnException) e).errno() == Errno.ENOEXEC || ((SpawnException) e).errno() == Errno.ENOSYS);
     }
 
     private static String describeOptions(Set<ChildOption> options) {

@@ -153,11 +153,16 @@ class ChildOptionRoutingTest {
     }
 
     @Test
-    void aPassingFailureToMakeAnFdTemplatesMovedTemplateFailsTheCreateAndLeavesNothingOpen() {
+    void aFailureToMakeAnFdTemplatesMovedTemplateFailsOnlyTheRequestsThatNeedItAndSaysWhy() throws IOException {
         Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
         userspace.failNextCreate = Errno.EMFILE;
-        SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(7));
-        assertEquals(Errno.EMFILE, e.errno());
+        try (SpawnTemplate template = spawner.template(7)) {
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("x").backend());
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> template.spawn(SpawnRequest.builder("x").newSession().build()));
+            assertEquals(Errno.EMFILE, ((SpawnException) e.getSuppressed()[0]).errno(), "why USERSPACE could not");
+            assertTrue(userspace.made.isEmpty());
+        }
         assertTrue(kernel.made.get(0).closed);
     }
 
