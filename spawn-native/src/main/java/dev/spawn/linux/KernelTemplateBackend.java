@@ -19,6 +19,7 @@ public final class KernelTemplateBackend implements SpawnBackend {
     static final long NR_CREATE = Long.getLong("spawn.syscall.create", 472);
     static final long NR_SPAWN = Long.getLong("spawn.syscall.spawn", 473);
     private static final int O_RDONLY = 0;
+    private static final int O_NONBLOCK = 0x800;
     private static final int O_PATH = 0x200000;
 
     /** For {@link java.util.ServiceLoader}. */
@@ -50,20 +51,24 @@ public final class KernelTemplateBackend implements SpawnBackend {
      *
      * <p>The RFC's create looks the fd up as an open file, which an O_PATH fd is not (EBADF):
      * such an fd is reopened for reading through {@code /proc/self/fd}, as {@code fexecve} does.
-     * Where that is refused (an execute-only file) this backend cannot take it and says ENOSYS,
-     * so the template moves to USERSPACE, which runs an O_PATH fd as it is.
+     * Where that is refused (EACCES or EPERM: an execute-only file) this backend cannot take it
+     * and says ENOSYS, so the template moves to USERSPACE, which runs an O_PATH fd as it is.
      */
     @Override
     public BackendTemplate create(int executableFd) throws IOException {
         String program = "fd " + executableFd;
         int fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, executableFd);
         if (fd == -Errno.EBADF && isOpenWithOPath(executableFd)) {
-            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY, 0);
-            if (readable < 0) {
+            // non-blocking: the fd may name a FIFO, which the create then refuses
+            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY | O_NONBLOCK, 0);
+            if (readable == -Errno.EACCES || readable == -Errno.EPERM) {
                 throw new SpawnException(SpawnException.Stage.CREATE, Errno.ENOSYS, program, null,
-                        "spawn_template_create takes no O_PATH fd, and reopening it for reading failed ("
+                        "spawn_template_create takes no O_PATH fd, and reopening it for reading is refused ("
                                 + Errno.name(-readable) + ")",
                         -1, null, program);
+            }
+            if (readable < 0) {
+                throw CreateErrors.of(-readable, program, "reopen O_PATH fd for spawn_template_create");
             }
             try {
                 fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, readable);

@@ -168,7 +168,7 @@ class KernelOnlyTest {
             LibSpawn.spawn_close(echo);
             // setsid is not the kernel's: the request is served by a USERSPACE template
             Result moved = run(template, Backend.USERSPACE, SpawnRequest.builder("t", "echo", "moved").newSession().build());
-            assertEquals("moved\n", moved.out(), "the program now at the fd's number ran");
+            assertEquals("moved\n", moved.out(), "the template's own program must run, not the one now at the fd's number");
         } finally {
             LibSpawn.spawn_close(fd);
         }
