@@ -1,5 +1,6 @@
 package dev.spawn;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -49,6 +50,16 @@ public record ToolResult(long pid, Backend backend, int exitCode, int signal, by
     @Override
     public byte[] stderr() {
         return stderr.clone();
+    }
+
+    /** The first bytes of stdout as a read-only buffer: no copy, for output too large to copy twice. */
+    public ByteBuffer stdoutBuffer() {
+        return ByteBuffer.wrap(stdout).asReadOnlyBuffer();
+    }
+
+    /** The first bytes of stderr as a read-only buffer, without a copy. */
+    public ByteBuffer stderrBuffer() {
+        return ByteBuffer.wrap(stderr).asReadOnlyBuffer();
     }
 
     /** Whether the child exited by itself (not by a signal). */

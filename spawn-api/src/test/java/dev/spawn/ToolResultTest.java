@@ -3,7 +3,10 @@ package dev.spawn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,18 @@ class ToolResultTest {
         result.stderr()[0] = 'W';
         assertArrayEquals(bytes("json"), result.stdout());
         assertArrayEquals(bytes("warn"), result.stderr());
+        assertEquals("json", result.stdoutText());
+    }
+
+    @Test
+    void theBuffersShowTheBytesAndRefuseWrites() {
+        ToolResult result = result(bytes("json"), bytes("warn"));
+        ByteBuffer out = result.stdoutBuffer();
+        assertEquals(4, out.remaining());
+        assertEquals('j', out.get(0));
+        assertThrows(ReadOnlyBufferException.class, () -> out.put(0, (byte) 'J'));
+        assertEquals('w', result.stderrBuffer().get(0));
+        assertThrows(ReadOnlyBufferException.class, () -> result.stderrBuffer().put((byte) 'W'));
         assertEquals("json", result.stdoutText());
     }
 
