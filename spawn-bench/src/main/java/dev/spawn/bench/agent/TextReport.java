@@ -86,6 +86,9 @@ public final class TextReport {
         Optional<Engine> c = report.cReference();
         StringBuilder text = new StringBuilder("vs PB: calls/s delta against processbuilder");
         c.ifPresent(engine -> text.append("; / ").append(engine.label()).append(": calls/s ratio to the C reference"));
+        if (kernelAndUserspace(report)) {
+            text.append("; kernel / userspace: the RFC's syscalls against the userspace fast path");
+        }
         boolean rounds = report.options().repeat() > 1;
         text.append(rounds ? "\n(median of per-round ratios [their min-max]: each run over the same round's run of"
                 + " the other backend)\n" : "\n");
@@ -125,6 +128,9 @@ public final class TextReport {
                 }
             }
         });
+        if (kernelAndUserspace(report)) {
+            text.append(String.format("%-22s", "kernel / userspace"));
+        }
         text.append('\n');
         for (Split split : report.options().splits()) {
             text.append(String.format("%-7s", split));
@@ -140,9 +146,17 @@ public final class TextReport {
                     }
                 }
             });
+            if (kernelAndUserspace(report)) {
+                text.append(String.format("%-22s", vsC.render(split, Engine.KERNEL, Engine.USERSPACE)));
+            }
             text.append('\n');
         }
         return text.toString();
+    }
+
+    /** Whether both of the RFC's contenders ran: the VM's question is how they compare. */
+    private static boolean kernelAndUserspace(BenchReport report) {
+        return report.options().backends().contains(Engine.KERNEL) && report.options().backends().contains(Engine.USERSPACE);
     }
 
     /** The spawning side's own CPU per call: the JVM (or C driver) around the spawns, not the tools. */

@@ -131,6 +131,21 @@ class BenchReportTest {
     }
 
     @Test
+    void kernelAgainstUserspaceIsShownRoundByRoundWhenBothRan() {
+        RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
+                List.of(Engine.USERSPACE, Engine.KERNEL), Path.of("out"), 1, 0, Map.of(), List.of(), false, 2, null,
+                false, "spawn", false);
+        // per round 12/10 and 9/10
+        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(),
+                List.of(), List.of(Tool.CAT, Tool.LS), CALLS, List.of(
+                        rate(Engine.USERSPACE, 0, 10), rate(Engine.KERNEL, 0, 12),
+                        rate(Engine.KERNEL, 1, 9), rate(Engine.USERSPACE, 1, 10)));
+        String text = TextReport.ratios(report);
+        assertTrue(text.contains("kernel / userspace"), text);
+        assertTrue(text.contains("1.05 [0.90-1.20]"), text);
+    }
+
+    @Test
     void theRangeHoldsOnlyPerRoundRatiosNotTheRatioOfMedians() {
         // userspace's last two runs have no ProcessBuilder run in their rounds: in its cell's median, in no ratio
         BenchReport report = report(List.of(
