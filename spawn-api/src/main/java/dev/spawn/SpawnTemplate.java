@@ -94,6 +94,9 @@ public final class SpawnTemplate implements AutoCloseable {
         } catch (UnsupportedOperationException noBackendCan) {
             // a request that needs an option no backend applies gets this at its spawn, with
             // why each later backend's template could not be made
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 

@@ -165,7 +165,10 @@ public final class Spawner {
     /**
      * A template for the executable open at {@code executableFd} in this process. The fd stays
      * the caller's, who may close it once this returns: the template holds its own reference to
-     * the file. A template made this way is not re-created when its executable changes.
+     * the file. A template made this way is not re-created when its executable changes, and the
+     * templates of later backends that requests with {@link ChildOption child options} may need
+     * are made now, once: where one cannot be made (even for a passing reason such as EMFILE),
+     * such requests get {@link UnsupportedOperationException} with that failure attached.
      */
     public SpawnTemplate template(int executableFd) throws IOException {
         if (executableFd < 0) {
