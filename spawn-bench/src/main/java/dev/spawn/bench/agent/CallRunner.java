@@ -97,7 +97,7 @@ public final class CallRunner {
             throw new IllegalStateException("tool call output cut short: " + result);
         }
         MessageDigest digest = sha256();
-        digest.update(result.stdoutBuffer());
+        digest.update(result.stdout());
         int exit = result.exited() ? result.exitCode() : 128 + result.signal();
         return new CallOutcome(call.index(), exit, HexFormat.of().formatHex(digest.digest()), result.stdoutTotal(),
                 result.stderrTotal(), (System.nanoTime() - start) / 1000, null);
