@@ -19,6 +19,7 @@ public final class KernelTemplateBackend implements SpawnBackend {
     static final long NR_CREATE = Long.getLong("spawn.syscall.create", 472);
     static final long NR_SPAWN = Long.getLong("spawn.syscall.spawn", 473);
     private static final int O_RDONLY = 0;
+    private static final int O_NOCTTY = 0x100;
     private static final int O_NONBLOCK = 0x800;
     private static final int O_PATH = 0x200000;
 
@@ -59,8 +60,9 @@ public final class KernelTemplateBackend implements SpawnBackend {
         String program = "fd " + executableFd;
         int fd = LibSpawn.spawn_kernel_create(NR_CREATE, null, executableFd);
         if (fd == -Errno.EBADF && isOpenWithOPath(executableFd)) {
-            // non-blocking: the fd may name a FIFO, which the create then refuses
-            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY | O_NONBLOCK, 0);
+            // non-blocking and no controlling terminal: the fd may name a FIFO or a tty, which the
+            // create then refuses
+            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
             if (readable == -Errno.EACCES || readable == -Errno.EPERM) {
                 throw new SpawnException(SpawnException.Stage.CREATE, Errno.ENOSYS, program, null,
                         "spawn_template_create takes no O_PATH fd, and reopening it for reading is refused ("
