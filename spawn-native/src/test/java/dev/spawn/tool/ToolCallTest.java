@@ -278,14 +278,23 @@ class ToolCallTest {
         int calls = 40;
         long alone = sequentialCallsNanos(calls);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> held = sh.callAsync(shell("exit 0").build()).thenAccept(result -> {
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CompletableFuture<String> heldOn = new CompletableFuture<>();
+        Path gate = Files.createTempFile("spawn-gate", "");
+        Files.delete(gate);
+        // the gate keeps the call running until the stage is attached, so the stage runs on the
+        // thread that completes the call, not on this one
+        CompletableFuture<Void> held = sh.callAsync(shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate",
+                gate.toString()).timeout(Duration.ofSeconds(20)).build()).thenAccept(result -> {
+                    heldOn.complete(Thread.currentThread().getName());
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
         try {
+            Files.createFile(gate);
+            assertTrue(heldOn.get(10, TimeUnit.SECONDS).startsWith("spawn-tool-results"), heldOn.get());
             // the first result behind the held stage waits for one stall check; after that,
             // each result finds no drainer polling and starts one at once
             sh.callAsync(shell("exit 0").build()).get(10, TimeUnit.SECONDS);
@@ -297,6 +306,7 @@ class ToolCallTest {
         } finally {
             release.countDown();
             held.get(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(gate);
         }
     }
 
@@ -309,7 +319,7 @@ class ToolCallTest {
     }
 
     @Test
-    void aCallEndedByItsTimeoutReturnsReapedThoughTheGracePeriodRunsOn() throws Exception {
+    void aCallEndedByItsTimeoutIsReapedBeforeItReturnsThoughItHadAGracePeriod() throws Exception {
         ToolResult result = sh.call(shell("sleep 60").timeout(Duration.ofMillis(200))
                 .killPolicy(KillPolicy.termThenKill(Duration.ofSeconds(30))).build());
         assertTrue(result.timedOut());
