@@ -33,7 +33,9 @@ import java.util.Objects;
  * call ends, whatever is left of the child's process group is sent {@code SIGKILL} (unless
  * {@link #killGroupWhenDone()} is false), and only then is the child reaped: its zombie keeps
  * the group id reserved, so the group signal cannot reach an unrelated group that reused the
- * number.
+ * number. For the same reason, when the kill policy's grace period is still running at the end
+ * of a call whose group is not killed then, the child is reaped only when it ends: the call has
+ * returned by then, with the child still a zombie.
  */
 public final class ToolCall {
     /** The longest timeout or drain window: deadlines are kept in nanoseconds of System.nanoTime(). */

@@ -112,7 +112,10 @@ public final class TextReport {
         String render(Split split, Engine backend, Engine base);
     }
 
-    /** Columns: each backend vs ProcessBuilder as {@code vsPb} shows it, then each vs the C reference. */
+    /**
+     * Columns: each backend vs ProcessBuilder as {@code vsPb} shows it, then each vs the C
+     * reference, then kernel / userspace when both ran, as {@code vsC} shows them.
+     */
     private static String ratioTable(BenchReport report, RatioCell vsPb, RatioCell vsC) {
         Optional<Engine> c = report.cReference();
         StringBuilder text = new StringBuilder(String.format("%-7s", "split"));
