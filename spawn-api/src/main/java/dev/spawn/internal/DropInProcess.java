@@ -2,10 +2,9 @@ package dev.spawn.internal;
 
 import dev.spawn.Backend;
 import dev.spawn.SpawnedProcess;
+import dev.spawn.spi.ExitedProcessInfo;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +186,7 @@ public final class DropInProcess extends SpawnedProcess {
 
         @Override
         public Info info() {
-            return whileAlive(ProcessHandle::info).orElse(EmptyInfo.INSTANCE);
+            return whileAlive(ProcessHandle::info).orElse(ExitedProcessInfo.INSTANCE);
         }
 
         @Override
@@ -234,46 +233,6 @@ public final class DropInProcess extends SpawnedProcess {
         @Override
         public String toString() {
             return String.valueOf(pid());
-        }
-    }
-
-    /** What ProcessHandle.Info says of a process that is gone: nothing. */
-    private enum EmptyInfo implements ProcessHandle.Info {
-        INSTANCE;
-
-        @Override
-        public Optional<String> command() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> commandLine() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String[]> arguments() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Instant> startInstant() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Duration> totalCpuDuration() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> user() {
-            return Optional.empty();
-        }
-
-        @Override
-        public String toString() {
-            return "[]";
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.spawn.linux;
 
-import java.time.Duration;
-import java.time.Instant;
+import dev.spawn.spi.ExitedProcessInfo;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -40,7 +39,7 @@ final class ReapedHandle implements ProcessHandle {
 
     @Override
     public Info info() {
-        return NoInfo.INSTANCE;
+        return ExitedProcessInfo.INSTANCE;
     }
 
     @Override
@@ -76,45 +75,5 @@ final class ReapedHandle implements ProcessHandle {
     @Override
     public String toString() {
         return String.valueOf(pid);
-    }
-
-    /** What ProcessHandle.Info says of a process that is gone: nothing. */
-    private enum NoInfo implements ProcessHandle.Info {
-        INSTANCE;
-
-        @Override
-        public Optional<String> command() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> commandLine() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String[]> arguments() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Instant> startInstant() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Duration> totalCpuDuration() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> user() {
-            return Optional.empty();
-        }
-
-        @Override
-        public String toString() {
-            return "[]";
-        }
     }
 }
