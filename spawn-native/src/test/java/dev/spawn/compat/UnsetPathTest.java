@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.SpawnProcessBuilder;
+import dev.spawn.linux.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,31 +37,9 @@ class UnsetPathTest {
     }
 
     private List<String> childJvm(String builder) throws Exception {
-        List<String> classpath = new ArrayList<>();
-        for (Class<?> needed : List.of(Child.class, SpawnProcessBuilder.class, dev.spawn.linux.UserspaceBackend.class,
-                com.sun.jna.Native.class, org.slf4j.LoggerFactory.class)) {
-            classpath.add(Paths.get(needed.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
-        ProcessBuilder jvm = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath), Child.class.getName(), builder,
-                dir.toString());
-        jvm.environment().remove("PATH");
-        // stderr apart: SLF4J says there that it has no provider
-        Path log = dir.resolve(builder + ".stderr");
-        jvm.redirectError(log.toFile());
-        Process process = jvm.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), () -> out + readLog(log));
+        String out = ChildJvm.run(Child.class, dir.resolve(builder + ".stderr"),
+                environment -> environment.remove("PATH"), builder, dir.toString());
         return List.of(out.split("\n"));
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     /** Runs {@code only-here} in the directory with the environment inherited, then replaced, then {@code sh}. */

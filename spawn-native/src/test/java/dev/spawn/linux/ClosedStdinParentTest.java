@@ -1,7 +1,6 @@
 package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.Backend;
 import dev.spawn.SpawnProcessBuilder;
@@ -14,12 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,28 +29,9 @@ class ClosedStdinParentTest {
 
     @Test
     void childrenOfAJvmWithoutStdinStillGetTheirStdinPipe() throws Exception {
-        List<String> classpath = new ArrayList<>();
-        for (Class<?> needed : List.of(Child.class, SpawnProcessBuilder.class, UserspaceBackend.class,
-                com.sun.jna.Native.class, org.slf4j.LoggerFactory.class)) {
-            classpath.add(Paths.get(needed.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
-        ProcessBuilder jvm = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath), Child.class.getName());
         Path log = dir.resolve("child.stderr");
-        jvm.redirectError(log.toFile());
-        Process process = jvm.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), () -> out + readLog(log));
-        assertEquals("template: exit 0, in\ndrop-in: exit 0, in\n", out, () -> readLog(log));
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return e.toString();
-        }
+        String out = ChildJvm.run(Child.class, log, environment -> { });
+        assertEquals("template: exit 0, in\ndrop-in: exit 0, in\n", out, () -> ChildJvm.readLog(log));
     }
 
     /** Closes its own stdin, then feeds {@code cat} through a stdin pipe: by a template, then by the drop-in. */

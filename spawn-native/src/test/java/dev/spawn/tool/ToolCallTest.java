@@ -225,16 +225,27 @@ class ToolCallTest {
         awaitGroupGone(leader);
     }
 
-    @Test
-    void aStageChainedOnCallAsyncNeverRunsOnTheLoopThread() throws Exception {
+    /** A path that does not exist yet: a call {@link #waitingFor} it runs until it does. */
+    private static Path closedGate() throws IOException {
         Path gate = Files.createTempFile("spawn-gate", "");
         Files.delete(gate);
+        return gate;
+    }
+
+    /**
+     * A call whose child runs until {@code gate} exists: a stage chained on its future before the
+     * gate opens runs on the thread that completes the future, not on the one that chains it.
+     */
+    private static ToolCall waitingFor(Path gate) {
+        return shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate", gate.toString())
+                .timeout(Duration.ofSeconds(20)).build();
+    }
+
+    @Test
+    void aStageChainedOnCallAsyncNeverRunsOnTheLoopThread() throws Exception {
+        Path gate = closedGate();
         try {
-            // the child waits for the gate, opened only once the stage is chained, so the stage
-            // runs on the thread that completes the future
-            CompletableFuture<String> stage = sh.callAsync(
-                    shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate", gate.toString())
-                            .timeout(Duration.ofSeconds(20)).build())
+            CompletableFuture<String> stage = sh.callAsync(waitingFor(gate))
                     .thenApply(result -> Thread.currentThread().getName());
             assertFalse(stage.isDone(), "the child ended before the gate opened");
             Files.createFile(gate);
@@ -247,14 +258,10 @@ class ToolCallTest {
 
     @Test
     void aStageThatBlocksOnAnotherCallDoesNotStarveThatCallsCompletion() throws Exception {
-        Path gate = Files.createTempFile("spawn-gate", "");
-        Files.delete(gate);
+        Path gate = closedGate();
         try {
-            // the gate makes the stage run on the thread that completes the outer future; the
-            // inner wait is bounded, so a starved completion fails the test instead of hanging it
-            CompletableFuture<String> stage = sh.callAsync(
-                    shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate", gate.toString())
-                            .timeout(Duration.ofSeconds(20)).build())
+            // the inner wait is bounded, so a starved completion fails the test instead of hanging it
+            CompletableFuture<String> stage = sh.callAsync(waitingFor(gate))
                     .thenApply(outer -> {
                         try {
                             return sh.callAsync(shell("echo inner").build()).get(10, TimeUnit.SECONDS).stdoutText();
@@ -279,19 +286,15 @@ class ToolCallTest {
         long alone = sequentialCallsNanos(calls);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> heldOn = new CompletableFuture<>();
-        Path gate = Files.createTempFile("spawn-gate", "");
-        Files.delete(gate);
-        // the gate keeps the call running until the stage is attached, so the stage runs on the
-        // thread that completes the call, not on this one
-        CompletableFuture<Void> held = sh.callAsync(shell("while [ ! -e \"$1\" ]; do sleep 0.01; done", "gate",
-                gate.toString()).timeout(Duration.ofSeconds(20)).build()).thenAccept(result -> {
-                    heldOn.complete(Thread.currentThread().getName());
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+        Path gate = closedGate();
+        CompletableFuture<Void> held = sh.callAsync(waitingFor(gate)).thenAccept(result -> {
+            heldOn.complete(Thread.currentThread().getName());
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try {
             Files.createFile(gate);
             assertTrue(heldOn.get(10, TimeUnit.SECONDS).startsWith("spawn-tool-results"), heldOn.get());

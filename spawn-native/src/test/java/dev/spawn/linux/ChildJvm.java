@@ -1,0 +1,61 @@
+package dev.spawn.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.SpawnProcessBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A JVM of a test's own, with the library on its class path, for what a test cannot do to the
+ * JVM it runs in (close its fd 0, unset its PATH).
+ */
+public final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    /**
+     * Runs {@code main} with {@code args} and returns what it printed on stdout, failing the test
+     * unless it exits 0 within 60 s. Its stderr goes to {@code log} (SLF4J says there that it has
+     * no provider), shown when it fails.
+     *
+     * @param environment changes the child's environment, a copy of this JVM's
+     */
+    public static String run(Class<?> main, Path log, Consumer<Map<String, String>> environment, String... args)
+            throws Exception {
+        List<String> classpath = new ArrayList<>();
+        for (Class<?> needed : List.of(main, SpawnProcessBuilder.class, UserspaceBackend.class,
+                com.sun.jna.Native.class, org.slf4j.LoggerFactory.class)) {
+            classpath.add(Paths.get(needed.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath), main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder jvm = new ProcessBuilder(command);
+        environment.accept(jvm.environment());
+        jvm.redirectError(log.toFile());
+        Process process = jvm.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
+        assertEquals(0, process.exitValue(), () -> out + readLog(log));
+        return out;
+    }
+
+    /** The child's stderr, for a failure message. */
+    public static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
