@@ -215,7 +215,7 @@ final class ChildSetup implements AutoCloseable {
 
     private void redirect(int target, Stdio stdio, int flags, String step) throws IOException {
         String file = stdio.file().toString();
-        int fd = checkedOpen(LibSpawn.spawn_open(CStrings.of(file), flags, 0666), file, step, target);
+        int fd = open(file, flags, 0666, step, target);
         childSide.add(fd);
         add(SpawnAction.dup2(fd, target), file);
     }
@@ -232,6 +232,10 @@ final class ChildSetup implements AutoCloseable {
             fd = LibSpawn.spawn_open(path, O_PATH | O_DIRECTORY, 0);
         }
         return checkedOpen(fd, directory, "open working directory", -1);
+    }
+
+    private int open(String path, int flags, int mode, String step, int target) throws IOException {
+        return checkedOpen(LibSpawn.spawn_open(CStrings.of(path), flags, mode), path, step, target);
     }
 
     /** {@code fd}, or the failure to open {@code path}, a redirect's for {@code target} (else -1). */
@@ -253,7 +257,7 @@ final class ChildSetup implements AutoCloseable {
             synchronized (ChildSetup.class) {
                 fd = devNull;
                 if (fd < 0) {
-                    fd = checkedOpen(LibSpawn.spawn_open(CStrings.of("/dev/null"), O_RDWR, 0), "/dev/null", "open", target);
+                    fd = open("/dev/null", O_RDWR, 0, "open", target);
                     devNull = fd;
                 }
             }
