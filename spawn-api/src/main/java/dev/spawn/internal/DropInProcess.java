@@ -142,20 +142,16 @@ public final class DropInProcess extends SpawnedProcess {
     }
 
     /**
-     * The child's handle. What needs {@code /proc} goes through {@link ProcessHandle#of(long)}
-     * and is trusted only when the child is still unreaped after the read, so a recycled pid is
-     * never described or signalled.
+     * The child's handle. What needs {@code /proc} goes through the spawned child's own handle,
+     * taken while it was unreaped (a pid looked up later may name another process), and is
+     * trusted only when the child is still unreaped after the read; signals go through the child.
      */
     private final class Handle implements ProcessHandle {
         private <T> Optional<T> whileAlive(java.util.function.Function<ProcessHandle, T> read) {
             if (!process.isAlive()) {
                 return Optional.empty();
             }
-            Optional<ProcessHandle> live = ProcessHandle.of(process.pid());
-            if (live.isEmpty()) {
-                return Optional.empty();
-            }
-            T value = read.apply(live.get());
+            T value = read.apply(process.toHandle());
             return process.isAlive() ? Optional.ofNullable(value) : Optional.empty();
         }
 
