@@ -62,7 +62,8 @@ public final class KernelTemplateBackend implements SpawnBackend {
         if (fd == -Errno.EBADF && isOpenWithOPath(executableFd)) {
             // non-blocking and no controlling terminal: the fd may name a FIFO or a tty, which the
             // create then refuses
-            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+            int readable = LibSpawn.spawn_open(CStrings.of("/proc/self/fd/" + executableFd),
+                    O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
             if (readable == -Errno.EACCES || readable == -Errno.EPERM) {
                 throw new SpawnException(SpawnException.Stage.CREATE, Errno.ENOSYS, program, null,
                         "spawn_template_create takes no O_PATH fd, and reopening it for reading is refused ("

@@ -132,8 +132,6 @@ final class LibSpawn {
 
     static native int spawn_pidfd_open(int pid);
 
-    static native int spawn_pipe(int[] fds);
-
     static native int spawn_open(byte[] path, int flags, int mode);
 
     static native int spawn_close(int fd);
