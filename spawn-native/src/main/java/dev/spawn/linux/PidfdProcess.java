@@ -251,6 +251,7 @@ final class PidfdProcess extends SpawnedProcess {
     @Override
     public int waitFor() throws InterruptedException {
         if (!exit.isDone()) {
+            throwIfInterrupted();
             collectIfExitedWithin(BRIEF_WAIT_MILLIS);
             if (!exit.isDone()) {
                 watchNow();
@@ -263,15 +264,28 @@ final class PidfdProcess extends SpawnedProcess {
         }
     }
 
+    /**
+     * As {@code ProcessImpl}: a child already gone answers true and a timeout of zero or less
+     * false, both without looking at the interrupt; any real wait throws InterruptedException
+     * when the thread is or gets interrupted, also one shorter than the brief native poll, so a
+     * polling loop of short waits can be interrupted.
+     */
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(Math.max(timeout, 0));
         if (!exit.isDone()) {
+            if (timeout > 0) {
+                throwIfInterrupted();
+            }
             collectIfExitedWithin(timeout <= 0 ? 0 : (int) Math.min(BRIEF_WAIT_MILLIS, unit.toMillis(timeout)));
         }
         if (exit.isDone()) {
             return true;
         }
+        if (timeout <= 0) {
+            return false;
+        }
+        throwIfInterrupted();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return false;
@@ -284,6 +298,12 @@ final class PidfdProcess extends SpawnedProcess {
             return false;
         } catch (ExecutionException | CancellationException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void throwIfInterrupted() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
     }
 

@@ -416,6 +416,30 @@ class ProcessBuilderDifferentialTest {
                     o.put("waited again", p.waitFor(10, TimeUnit.SECONDS));
                     o.put("exit", p.exitValue());
                 }),
+                s("waitFor on an interrupted thread", dir -> { }, cmd("sleep", "30"), (p, dir, o) -> {
+                    for (long millis : new long[] {0, -1, 1, 200}) {
+                        Thread.currentThread().interrupt();
+                        try {
+                            o.put("waited " + millis, p.waitFor(millis, TimeUnit.MILLISECONDS));
+                        } catch (InterruptedException e) {
+                            o.put("waited " + millis, e.getClass().getName());
+                        }
+                        o.put("still interrupted after " + millis, Thread.interrupted());
+                    }
+                    Thread.currentThread().interrupt();
+                    try {
+                        o.put("waitFor", p.waitFor());
+                    } catch (InterruptedException e) {
+                        o.put("waitFor", e.getClass().getName());
+                    }
+                    o.put("still interrupted after waitFor", Thread.interrupted());
+                    p.destroyForcibly();
+                    o.put("exit", p.waitFor());
+                    Thread.currentThread().interrupt();
+                    o.put("waited after exit", p.waitFor(1, TimeUnit.MILLISECONDS));
+                    o.put("exit after exit", p.waitFor());
+                    o.put("still interrupted after exit", Thread.interrupted());
+                }),
                 s("waitFor with a timeout on a quick child", dir -> { }, cmd("true"), (p, dir, o) -> {
                     o.put("waited", p.waitFor(10, TimeUnit.SECONDS));
                     o.put("exit", p.exitValue());
