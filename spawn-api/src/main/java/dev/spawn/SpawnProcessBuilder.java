@@ -455,17 +455,51 @@ public final class SpawnProcessBuilder {
             }
             CommandResolver resolver = environment == null ? Holder.RESOLVER_INHERITED : Holder.RESOLVER_REPLACED;
             CommandResolver.Resolution found = resolver.resolve(program, directory);
-            if (!found.found()) {
-                throw execFailure(found.errno(), null);
-            }
-            try {
-                return spawn(found.absolute(), request);
-            } catch (SpawnException e) {
-                if (e.stage() == SpawnException.Stage.EXEC && e.errno() == Errno.ENOEXEC) {
-                    return viaShell(found.execName(), request);
+            // as the JDK's child: EACCES from any candidate is the answer if nothing else runs
+            boolean denied = false;
+            Throwable deniedBy = null;
+            while (true) {
+                denied |= found.denied();
+                if (!found.found()) {
+                    int errno = denied && found.errno() == Errno.ENOENT ? Errno.EACCES : found.errno();
+                    throw execFailure(errno, errno == Errno.EACCES ? deniedBy : null);
                 }
-                throw translate(e);
+                int errno;
+                Throwable library;
+                try {
+                    return spawn(found.absolute(), request);
+                } catch (CandidateFailed e) {
+                    if (!found.searched() || !searchGoesOn(e.errno)) {
+                        throw jdkShaped(e);
+                    }
+                    errno = e.errno;
+                    library = e.getCause();
+                } catch (SpawnException e) {
+                    if (e.stage() == SpawnException.Stage.EXEC && e.errno() == Errno.ENOEXEC) {
+                        return viaShell(found.execName(), request);
+                    }
+                    if (!found.searched() || e.stage() != SpawnException.Stage.EXEC || !searchGoesOn(e.errno())) {
+                        throw translate(e);
+                    }
+                    errno = e.errno();
+                    library = e;
+                }
+                if (errno == Errno.EACCES) {
+                    denied = true;
+                    deniedBy = library;
+                }
+                found = resolver.resolve(program, directory, found.pathIndex() + 1);
             }
+        }
+
+        /**
+         * The exec failures after which the JDK's child ({@code JDK_execvpe}) and glibc's
+         * {@code execvp} try the next PATH entry: a program whose {@code #!} interpreter is
+         * missing or not executable, a file on a noexec mount, one that vanished, is still run.
+         */
+        private boolean searchGoesOn(int errno) {
+            return errno == Errno.ENOENT || errno == Errno.EACCES || errno == Errno.ENOTDIR || errno == Errno.ELOOP
+                    || errno == Errno.ESTALE || errno == Errno.ENODEV || errno == Errno.ETIMEDOUT;
         }
 
         /** What execvp does with a file the kernel cannot exec: {@code /bin/sh file args...}. */
@@ -476,35 +510,41 @@ public final class SpawnProcessBuilder {
             args.addAll(Arrays.asList(argv).subList(1, argv.length));
             try {
                 return spawn(SHELL, request.toBuilder().args(args).build());
+            } catch (CandidateFailed e) {
+                throw jdkShaped(e);
             } catch (SpawnException e) {
                 throw translate(e);
             }
         }
 
+        private IOException jdkShaped(CandidateFailed e) throws IOException {
+            return e.redirectsOpened ? afterRedirects(e.errno, e.getCause()) : execFailure(e.errno, e.getCause());
+        }
+
         /**
          * Spawns from the cached template for {@code executable}; a template that cannot be made
-         * or re-made is an exec failure, and leaves the cache.
+         * or re-made is an exec failure ({@link CandidateFailed}), and leaves the cache.
          */
         private SpawnedProcess spawn(String executable, SpawnRequest request) throws IOException {
             TemplateCache.Lease<SpawnTemplate> lease;
             try {
                 lease = Holder.CACHE.acquire(executable);
             } catch (NoSuchFileException e) {
-                throw execFailure(Errno.ENOENT, e);
+                throw new CandidateFailed(Errno.ENOENT, e, false);
             } catch (AccessDeniedException e) {
-                throw execFailure(Errno.EACCES, e);
+                throw new CandidateFailed(Errno.EACCES, e, false);
             } catch (SpawnException e) {
-                throw execFailure(e.errno(), e);
+                throw new CandidateFailed(e.errno(), e, false);
             }
             try {
                 return lease.value().spawn(request);
             } catch (NoSuchFileException e) {
                 // a stale template whose re-create failed: the spawn had opened the redirect files
                 Holder.CACHE.invalidate(lease);
-                throw afterRedirects(Errno.ENOENT, e);
+                throw new CandidateFailed(Errno.ENOENT, e, true);
             } catch (AccessDeniedException e) {
                 Holder.CACHE.invalidate(lease);
-                throw afterRedirects(Errno.EACCES, e);
+                throw new CandidateFailed(Errno.EACCES, e, true);
             } catch (SpawnException e) {
                 if (e.stage() == SpawnException.Stage.CREATE) {
                     // a re-create after ESTALE failed: the cached template is dead
@@ -617,6 +657,22 @@ public final class SpawnProcessBuilder {
                 }
                 throw failure;
             }
+        }
+    }
+
+    /**
+     * One candidate executable could not be spawned from: a template that could not be made or
+     * re-made. Launch decides whether the PATH search goes on before the JDK's shape is given.
+     */
+    private static final class CandidateFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final boolean redirectsOpened;
+
+        CandidateFailed(int errno, Throwable cause, boolean redirectsOpened) {
+            super(cause);
+            this.errno = errno;
+            this.redirectsOpened = redirectsOpened;
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.List;
  * the environment, else glibc's {@code execvp} searches {@code "/bin:/usr/bin"}, without the
  * working directory. A candidate that exists but cannot be
  * executed (a directory, no execute permission) is remembered as EACCES and the search goes on;
- * EACCES is the answer when nothing executable is found after one, ENOENT otherwise.
+ * EACCES is the answer when nothing executable is found after one, ENOENT otherwise. Where the
+ * exec of a candidate fails, the caller resumes the search after it ({@link #resolve(String,
+ * File, int)}), as the JDK's child and glibc's {@code execvp} do.
  */
 public final class CommandResolver {
     /** The JDK's default when PATH is unset and the child gets an environment of its own. */
@@ -80,6 +82,19 @@ public final class CommandResolver {
      * @param directory the child's working directory, or {@code null} for the caller's
      */
     public Resolution resolve(String program, File directory) {
+        return resolve(program, directory, 0);
+    }
+
+    /**
+     * What the child would exec for {@code program} if the PATH entries before {@code from} had
+     * nothing: the search resumed after a candidate whose exec failed.
+     *
+     * @param program {@code argv[0]} as the caller gave it
+     * @param directory the child's working directory, or {@code null} for the caller's
+     * @param from the first PATH entry to look in ({@link Resolution#pathIndex()} + 1 of the
+     *     candidate that failed)
+     */
+    public Resolution resolve(String program, File directory, int from) {
         if (program.isEmpty()) {
             return new Resolution(null, null, Errno.ENOENT);
         }
@@ -98,7 +113,7 @@ public final class CommandResolver {
         // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
         boolean plainName = !program.equals(".") && !program.equals("..");
         boolean denied = false;
-        for (int i = 0; i < prefixes.length; i++) {
+        for (int i = from; i < prefixes.length; i++) {
             String dir = directories.get(i);
             String absolute = prefixes[i] != null && plainName ? prefixes[i] + program
                     : absolute(base(directory), joined(dir, program));
@@ -108,11 +123,11 @@ public final class CommandResolver {
                 continue;
             }
             if (file.isFile() && file.canExecute()) {
-                return new Resolution(absolute, joined(dir, program), 0);
+                return new Resolution(absolute, joined(dir, program), 0, i, denied);
             }
             denied = true;
         }
-        return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT);
+        return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT, -1, denied);
     }
 
     /**
@@ -177,11 +192,24 @@ public final class CommandResolver {
      * @param execName the path the JDK's child would pass to {@code execve}: {@code argv[0]} when
      *     it contains a {@code '/'}, else the PATH entry joined with it
      * @param errno 0, or why nothing was found (ENOENT, EACCES, ENAMETOOLONG, ENOTDIR)
+     * @param pathIndex the PATH entry the executable was found in, or -1 when the name was not
+     *     searched (it contains a {@code '/'}) or nothing was found
+     * @param denied whether the search passed a candidate it could not execute (EACCES, which
+     *     the JDK reports if the search finds nothing else to run)
      */
-    public record Resolution(String absolute, String execName, int errno) {
+    public record Resolution(String absolute, String execName, int errno, int pathIndex, boolean denied) {
+        Resolution(String absolute, String execName, int errno) {
+            this(absolute, execName, errno, -1, false);
+        }
+
         /** Whether an executable was found. */
         public boolean found() {
             return errno == 0;
+        }
+
+        /** Whether the executable came from a PATH search, which a failed exec of it resumes. */
+        public boolean searched() {
+            return pathIndex >= 0;
         }
     }
 }

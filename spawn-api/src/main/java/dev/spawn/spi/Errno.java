@@ -19,6 +19,7 @@ public final class Errno {
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
@@ -30,6 +31,7 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
     public static final int EPROTO = 71;
+    public static final int ETIMEDOUT = 110;
     public static final int ESTALE = 116;
 
     private static final Map<Integer, String[]> TABLE = new HashMap<>();
@@ -60,10 +62,11 @@ public final class Errno {
         add(ENOSYS, "ENOSYS", "Function not implemented");
         add(ELOOP, "ELOOP", "Too many levels of symbolic links");
         add(EPROTO, "EPROTO", "Protocol error");
+        add(ETIMEDOUT, "ETIMEDOUT", "Connection timed out");
         add(ESTALE, "ESTALE", "Stale file handle");
         add(30, "EROFS", "Read-only file system");
         add(28, "ENOSPC", "No space left on device");
-        add(19, "ENODEV", "No such device");
+        add(ENODEV, "ENODEV", "No such device");
         add(6, "ENXIO", "No such device or address");
         add(16, "EBUSY", "Device or resource busy");
         // the rest of execve(2)'s list: an ELF whose interpreter is not one

@@ -2,6 +2,7 @@ package dev.spawn.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.spi.Errno;
 import java.io.File;
@@ -43,6 +44,27 @@ class CommandResolverTest {
         resolver = new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b") + ":" + dir.resolve("c"));
         assertEquals(dir.resolve("c/tool").toString(), resolver.resolve("tool", null).absolute());
         assertEquals(Errno.ENOENT, resolver.resolve("other", null).errno());
+    }
+
+    @Test
+    void aResumedSearchStartsAtTheEntryGivenAndSaysWhetherItPassedADeniedCandidate() throws IOException {
+        executable(dir.resolve("a/tool"));
+        Files.createDirectories(dir.resolve("b"));
+        Files.writeString(dir.resolve("b/tool"), "not executable");
+        executable(dir.resolve("c/tool"));
+        CommandResolver resolver = new CommandResolver(dir.resolve("a") + ":" + dir.resolve("b") + ":" + dir.resolve("c"));
+        CommandResolver.Resolution first = resolver.resolve("tool", null);
+        assertEquals(dir.resolve("a/tool").toString(), first.absolute());
+        assertEquals(0, first.pathIndex());
+        assertFalse(first.denied());
+        CommandResolver.Resolution next = resolver.resolve("tool", null, first.pathIndex() + 1);
+        assertEquals(dir.resolve("c/tool").toString(), next.absolute());
+        assertEquals(2, next.pathIndex());
+        assertTrue(next.denied());
+        CommandResolver.Resolution none = resolver.resolve("tool", null, next.pathIndex() + 1);
+        assertEquals(Errno.ENOENT, none.errno());
+        assertFalse(none.searched());
+        assertFalse(resolver.resolve("./tool", dir.resolve("a").toFile()).searched());
     }
 
     @Test

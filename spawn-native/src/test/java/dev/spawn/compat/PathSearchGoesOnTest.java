@@ -1,0 +1,115 @@
+package dev.spawn.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spawn.SpawnProcessBuilder;
+import dev.spawn.linux.ChildJvm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A PATH entry whose candidate fails to exec (its {@code #!} interpreter missing or not
+ * executable) does not end the search: the JDK's child and glibc's {@code execvp} try the next
+ * entry, and report EACCES over ENOENT if nothing runs. Each builder runs in a child JVM whose
+ * PATH starts with two directories of the test's ({@link Child}); the lines they print must be
+ * equal, and the JDK's must be the ones expected.
+ */
+class PathSearchGoesOnTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCandidateThatFailsToExecPassesTheSearchOn() throws Exception {
+        Path first = Files.createDirectory(dir.resolve("first"));
+        Path second = Files.createDirectory(dir.resolve("second"));
+        Path plainInterpreter = Files.writeString(dir.resolve("plain-interpreter"), "not executable\n");
+        String missing = "#!" + dir.resolve("missing-interpreter") + "\n";
+        String denied = "#!" + plainInterpreter + "\n";
+        String works = "#!/bin/sh\necho second\n";
+        script(first.resolve("missing-then-works"), missing);
+        script(second.resolve("missing-then-works"), works);
+        script(first.resolve("denied-then-works"), denied);
+        script(second.resolve("denied-then-works"), works);
+        script(first.resolve("missing-only"), missing);
+        script(first.resolve("denied-only"), denied);
+        script(first.resolve("denied-then-missing"), denied);
+        script(second.resolve("denied-then-missing"), missing);
+        String path = first + ":" + second + ":" + System.getenv("PATH");
+
+        List<String> jdk = childJvm("jdk", path);
+        List<String> spawn = childJvm("spawn", path);
+
+        assertEquals(jdk, spawn);
+        for (String environment : List.of("inherited", "replaced")) {
+            assertTrue(jdk.contains(environment + " missing-then-works: exit 0 second"), jdk.toString());
+            assertTrue(jdk.contains(environment + " denied-then-works: exit 0 second"), jdk.toString());
+            assertTrue(jdk.contains(environment + " missing-only: IOException: Cannot run program \"missing-only\":"
+                    + " error=2, No such file or directory"), jdk.toString());
+            assertTrue(jdk.contains(environment + " denied-only: IOException: Cannot run program \"denied-only\":"
+                    + " error=13, Permission denied"), jdk.toString());
+            assertTrue(jdk.contains(environment + " denied-then-missing: IOException: Cannot run program"
+                    + " \"denied-then-missing\": error=13, Permission denied"), jdk.toString());
+        }
+    }
+
+    private static void script(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        assertTrue(file.toFile().setExecutable(true));
+    }
+
+    private List<String> childJvm(String builder, String path) throws Exception {
+        String out = ChildJvm.run(Child.class, dir.resolve(builder + ".stderr"),
+                environment -> environment.put("PATH", path), builder);
+        return List.of(out.split("\n"));
+    }
+
+    /** Runs each program with the environment inherited, then replaced, and prints the outcome. */
+    public static final class Child {
+        private Child() {
+        }
+
+        public static void main(String[] args) throws InterruptedException {
+            boolean jdk = args[0].equals("jdk");
+            for (boolean replaced : new boolean[] {false, true}) {
+                for (String program : List.of("missing-then-works", "denied-then-works", "missing-only",
+                        "denied-only", "denied-then-missing")) {
+                    System.out.println((replaced ? "replaced " : "inherited ") + program + ": "
+                            + run(jdk, program, replaced));
+                }
+            }
+        }
+
+        private static String run(boolean jdk, String program, boolean touchEnvironment) throws InterruptedException {
+            try {
+                Process process;
+                if (jdk) {
+                    ProcessBuilder builder = new ProcessBuilder(program);
+                    if (touchEnvironment) {
+                        builder.environment().put("TOUCHED", "1");
+                    }
+                    process = builder.start();
+                } else {
+                    SpawnProcessBuilder builder = new SpawnProcessBuilder(program);
+                    if (touchEnvironment) {
+                        builder.environment().put("TOUCHED", "1");
+                    }
+                    process = builder.start();
+                }
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return "exit " + process.waitFor() + " " + out;
+            } catch (IOException e) {
+                // JDK 25 words the detail differently; the errno is what both must agree on
+                String message = e.getMessage().replace("Exec failed, error: 2 (No such file or directory) ",
+                        "error=2, No such file or directory").replace(
+                        "Exec failed, error: 13 (Permission denied) ", "error=13, Permission denied");
+                return e.getClass().getSimpleName() + ": " + message;
+            }
+        }
+    }
+}
