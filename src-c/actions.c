@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ */
 /* Action decoding: flat int64 words -> the kernel's structs.          */
@@ -184,25 +185,31 @@ static bool unpack_into(char **vec, const char *packed, int32_t len,
 	return true;
 }
 
-/* One allocation holds argv then envp, so *envp_out = *vec_out + argc + 1.
- * It is built before the child exists: the child may not allocate. */
+/* One allocation holds argv then envp, so *envp_out = *vec_out + argc + 1,
+ * or argv alone when envc is SPAWN_ENV_INHERIT and *envp_out is environ as
+ * it is now. It is built before the child exists: the child may not
+ * allocate. */
 int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
 		   const char *envp, int32_t envp_len, int32_t envc,
-		   char ***vec_out)
+		   char ***vec_out, char *const **envp_out)
 {
+	bool inherit = envc == SPAWN_ENV_INHERIT;
 	char **vec;
 
 	if (!packed_valid(argv, argv_len, argc) ||
-	    !packed_valid(envp, envp_len, envc))
+	    (inherit ? envp || envp_len : !packed_valid(envp, envp_len, envc)))
 		return -EINVAL;
-	vec = malloc(((size_t)argc + (size_t)envc + 2) * sizeof(*vec));
+	vec = malloc(((size_t)argc + (inherit ? 0 : (size_t)envc + 1) + 1) *
+		     sizeof(*vec));
 	if (!vec)
 		return -ENOMEM;
 	if (!unpack_into(vec, argv, argv_len, argc) ||
-	    !unpack_into(vec + argc + 1, envp, envp_len, envc)) {
+	    (!inherit &&
+	     !unpack_into(vec + argc + 1, envp, envp_len, envc))) {
 		free(vec);
 		return -EINVAL;
 	}
 	*vec_out = vec;
+	*envp_out = inherit ? environ : vec + argc + 1;
 	return 0;
 }

@@ -44,7 +44,7 @@ int decode_actions(const int64_t *actions, int32_t nactions,
 		   struct spawn_actions *out, int32_t *bad_index);
 int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
 		   const char *envp, int32_t envp_len, int32_t envc,
-		   char ***vec_out);
+		   char ***vec_out, char *const **envp_out);
 
 /* child.c */
 

@@ -80,6 +80,7 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 	struct spawn_actions decoded;
 	int32_t bad;
 	char **vec;
+	char *const *env;
 	int pidfd = -1;
 	long pid;
 	int r, err;
@@ -90,7 +91,8 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 			   &bad);
 	if (r)
 		return r;
-	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec);
+	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec,
+			   &env);
 	if (r)
 		return r;
 
@@ -99,7 +101,7 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 				 SPAWN_TEMPLATE_SPAWN_INHERIT_FDS : 0,
 		.pidfd = SPAWN_PTR(&pidfd),
 		.argv = SPAWN_PTR(vec),
-		.envp = SPAWN_PTR(vec + argc + 1),
+		.envp = SPAWN_PTR(env),
 		.actions = nactions ? SPAWN_PTR(decoded.act) : 0,
 		.actions_len = (uint64_t)nactions,
 	};

@@ -36,6 +36,10 @@
 #define SPAWN_MAX_ACTIONS 256
 #define SPAWN_RESULT_WORDS 4
 #define SPAWN_IDENTITY_WORDS 10
+/* envc for "the caller's environment as it is at the call" (environ, with
+ * envp NULL and envp_len 0): what posix_spawn(..., environ) and the JDK's
+ * execvp give a child, including what native code changed with setenv. */
+#define SPAWN_ENV_INHERIT (-1)
 
 /* spawn flags (both backends) */
 #define SPAWN_FLAG_INHERIT_FDS 0x1

@@ -276,6 +276,7 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 	struct child c;
 	int32_t bad;
 	char **vec;
+	char *const *env;
 	int pidfd = -1;
 	int pid, r;
 
@@ -291,7 +292,8 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 	r = spawn_user_check(path, held_fd, identity);
 	if (r)
 		return r;
-	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec);
+	r = unpack_vectors(argv, argv_len, argc, envp, envp_len, envc, &vec,
+			   &env);
 	if (r)
 		return r;
 
@@ -301,7 +303,7 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
 		.flags = flags,
 		.path = path,
 		.argv = vec,
-		.envp = vec + argc + 1,
+		.envp = env,
 		.held = held_fd,
 		.opts = opts ? opts[0] : 0,
 		.pgid = opts ? opts[1] : 0,

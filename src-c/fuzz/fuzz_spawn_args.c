@@ -6,7 +6,9 @@
  * before it (decode_actions, unpack_vectors, the allocation, the free) runs
  * on fuzzed input under ASan/UBSan and LeakSanitizer.
  *
- * Input: byte 0 argc (0..63), byte 1 envc (0..63), byte 2 nactions
+ * Input: byte 0 argc (0..63), byte 1 envc (0..63, or SPAWN_ENV_INHERIT
+ * when its top bit is set, where envp is passed only when empty: the
+ * inherited environ is not the fuzzer's to vary), byte 2 nactions
  * (0..15), byte 3 flags; then nactions * 8 int64 action words; the rest is
  * split in half: argv bytes and envp bytes. Each is copied, as it is, to a
  * heap buffer of exactly its length, which is passed with it: counts that
@@ -42,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4)
 		return 0;
 	argc = data[0] & 63;
-	envc = data[1] & 63;
+	envc = data[1] & 0x80 ? SPAWN_ENV_INHERIT : data[1] & 63;
 	nactions = data[2] & 15;
 	flags = data[3] & 3;
 	data += 4;
@@ -64,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (argv && envp) {
 		/* the strings pool of the actions is the argv buffer: any bytes */
 		r = spawn_kernel_spawn(-1, -1, flags, argv, (int32_t)argv_len,
-				       argc, envp, (int32_t)envp_len, envc,
+				       argc, envp_len ? envp : NULL,
+				       (int32_t)envp_len, envc,
 				       words, nactions, argv, (int32_t)argv_len,
 				       out);
 		if (r != -ENOSYS && r != -EINVAL && r != -E2BIG)

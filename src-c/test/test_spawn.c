@@ -748,6 +748,34 @@ static void test_spawn_echo_argv_env(void)
 	}
 }
 
+/* SPAWN_ENV_INHERIT: the child sees environ as it is at the spawn, with
+ * what setenv changed since the process started. */
+static void test_spawn_env_inherit_is_live(void)
+{
+	FOR_EACH_BACKEND(t)
+	{
+		const char *const env_argv[] = { probe_path, "env", NULL };
+		struct result r;
+
+		CHECK_INT(setenv("SPAWN_TEST_LIVE", "set after start", 1), 0);
+		run_argv(t, 0, NULL, env_argv, NULL, 0, SPAWN_ENV_INHERIT, &r);
+		check_exited(&r, 0);
+		CHECK(strstr(r.text, "SPAWN_TEST_LIVE=set after start\n") != NULL);
+		CHECK_INT(unsetenv("SPAWN_TEST_LIVE"), 0);
+		run_argv(t, 0, NULL, env_argv, NULL, 0, SPAWN_ENV_INHERIT, &r);
+		check_exited(&r, 0);
+		CHECK(strstr(r.text, "SPAWN_TEST_LIVE") == NULL);
+		CHECK(strstr(r.text, "PATH=") != NULL);
+
+		run_argv(t, 0, NULL, env_argv, "A=1", 4, SPAWN_ENV_INHERIT, &r);
+		CHECK_INT(r.rc, -EINVAL);
+		run_argv(t, 0, NULL, env_argv, NULL, 4, SPAWN_ENV_INHERIT, &r);
+		CHECK_INT(r.rc, -EINVAL);
+		run_argv(t, 0, NULL, env_argv, NULL, 0, -2, &r);
+		CHECK_INT(r.rc, -EINVAL);
+	}
+}
+
 static void test_spawn_signal_and_nohang(void)
 {
 	FOR_EACH_BACKEND(t)
@@ -1706,6 +1734,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_true);
 	TEST_RUN(test_spawn_exit_codes);
 	TEST_RUN(test_spawn_echo_argv_env);
+	TEST_RUN(test_spawn_env_inherit_is_live);
 	TEST_RUN(test_spawn_signal_and_nohang);
 	TEST_RUN(test_spawn_stdio_dup2);
 	TEST_RUN(test_spawn_open_stdin);
