@@ -94,7 +94,10 @@ public final class SpawnRequest {
         return args;
     }
 
-    /** The child's whole environment, or {@code null} for a copy of the caller's. */
+    /**
+     * The child's whole environment, or {@code null} for the caller's: the process's environment
+     * as it is at the spawn, with what native code changed since the JVM started.
+     */
     public Map<String, String> environment() {
         return environment;
     }
@@ -236,7 +239,7 @@ public final class SpawnRequest {
             return this;
         }
 
-        /** Passes a copy of the caller's environment (the default). */
+        /** Passes the caller's environment as it is at the spawn (the default). */
         public Builder inheritEnvironment() {
             this.environment = null;
             return this;

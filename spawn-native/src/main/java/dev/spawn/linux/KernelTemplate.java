@@ -25,7 +25,7 @@ final class KernelTemplate extends NativeTemplate {
     @Override
     int call(int held, EncodedCommand command, ChildSetup setup, int[] out) {
         return LibSpawn.spawn_kernel_spawn(nrSpawn, held, setup.inheritFds(), command.argv, command.argv.length,
-                command.argc, command.envp, command.envp.length, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
+                command.argc, command.envp, command.envpLength, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
                 setup.strings().length, out);
     }
 

@@ -33,7 +33,7 @@ final class UserspaceTemplate extends NativeTemplate {
     int call(int held, EncodedCommand command, ChildSetup setup, int[] out) {
         int flags = setup.inheritFds() | (execByPath ? LibSpawn.FLAG_EXEC_BY_PATH : 0);
         return LibSpawn.spawn_user_spawn_opts(held, path, identity, flags, command.argv, command.argv.length,
-                command.argc, command.envp, command.envp.length, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
+                command.argc, command.envp, command.envpLength, command.envc, setup.actions(), setup.actionCount(), setup.strings(),
                 setup.strings().length, setup.options(), out);
     }
 

@@ -116,6 +116,10 @@ public final class TestSupport {
         int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
         int dup2(int oldfd, int newfd);
+
+        int setenv(String name, String value, int overwrite);
+
+        int unsetenv(String name);
     }
 
     static final Pointer SIG_IGN = new Pointer(1);
