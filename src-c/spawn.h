@@ -125,6 +125,15 @@ SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 				  const int64_t *identity);
 
 /*
+ * 0 when this process may make the system calls a userspace spawn makes in
+ * its child (close_range with CLOSE_RANGE_CLOEXEC, openat2); else -errno
+ * of the first one refused, named in *refused (SPAWN_PROBE_*).
+ */
+#define SPAWN_PROBE_CLOSE_RANGE 1
+#define SPAWN_PROBE_OPENAT2 2
+SPAWN_EXPORT int spawn_user_probe(int32_t *refused);
+
+/*
  * Checks identity (spawn_user_check), then clones a child that resets caught
  * signals to SIG_DFL, restores the caller's signal mask, runs the actions,
  * marks every fd above 2 close-on-exec unless SPAWN_FLAG_INHERIT_FDS, and

@@ -25,7 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -774,6 +778,49 @@ static void test_spawn_env_inherit_is_live(void)
 		run_argv(t, 0, NULL, env_argv, NULL, 0, -2, &r);
 		CHECK_INT(r.rc, -EINVAL);
 	}
+}
+
+/* In a forked child: a seccomp filter answering syscall nr with EPERM,
+ * then the probe; the exit status carries its result. */
+static int probe_under_filter(long nr)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = insns };
+	int32_t refused = -1;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(99);
+		if (spawn_user_probe(&refused) != -EPERM)
+			_exit(98);
+		_exit(refused);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The calls every userspace spawn makes in its child are probed up front,
+ * so a seccomp filter that refuses them moves the caller to a fallback
+ * instead of failing every spawn. */
+static void test_user_probe(void)
+{
+	int32_t refused = -1;
+
+	CHECK_INT(spawn_user_probe(&refused), 0);
+	CHECK_INT(refused, 0);
+	CHECK_INT(spawn_user_probe(NULL), -EINVAL);
+	CHECK_INT(probe_under_filter(SYS_close_range), SPAWN_PROBE_CLOSE_RANGE);
+	CHECK_INT(probe_under_filter(SYS_openat2), SPAWN_PROBE_OPENAT2);
 }
 
 static void test_spawn_signal_and_nohang(void)
@@ -1735,6 +1782,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_exit_codes);
 	TEST_RUN(test_spawn_echo_argv_env);
 	TEST_RUN(test_spawn_env_inherit_is_live);
+	TEST_RUN(test_user_probe);
 	TEST_RUN(test_spawn_signal_and_nohang);
 	TEST_RUN(test_spawn_stdio_dup2);
 	TEST_RUN(test_spawn_open_stdin);

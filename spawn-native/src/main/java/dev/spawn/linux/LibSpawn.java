@@ -110,6 +110,8 @@ final class LibSpawn {
 
     static native int spawn_user_check(byte[] path, int heldFd, long[] identity);
 
+    static native int spawn_user_probe(int[] refused);
+
     static native int spawn_user_spawn_opts(int heldFd, byte[] path, long[] identity, int flags, byte[] argv,
             int argvLen, int argc, byte[] envp, int envpLen, int envc, long[] actions, int nactions, byte[] strings,
             int stringsLen, int[] opts, int[] out);

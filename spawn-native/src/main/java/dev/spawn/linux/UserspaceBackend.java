@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 public final class UserspaceBackend implements SpawnBackend {
     private static final int[] MINIMUM_KERNEL = {5, 11};
+    /** The shim's {@code SPAWN_PROBE_CLOSE_RANGE}: which call {@code spawn_user_probe} found refused. */
+    private static final int PROBE_CLOSE_RANGE = 1;
 
     /** For {@link java.util.ServiceLoader}. */
     public UserspaceBackend() {
@@ -131,6 +133,13 @@ public final class UserspaceBackend implements SpawnBackend {
                         + Errno.describe(-pidfd));
             }
             LibSpawn.spawn_close(pidfd);
+            int[] refused = new int[1];
+            int probed = LibSpawn.spawn_user_probe(refused);
+            if (probed < 0) {
+                return new UnsupportedOperationException((refused[0] == PROBE_CLOSE_RANGE
+                        ? "close_range(CLOSE_RANGE_CLOEXEC)" : "openat2") + ", which a spawn's child makes, is"
+                        + " refused here: " + Errno.describe(-probed) + " (a seccomp filter older than the call?)");
+            }
             return null;
         }
     }
