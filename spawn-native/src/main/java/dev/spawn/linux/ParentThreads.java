@@ -4,6 +4,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 
 /**
@@ -14,33 +16,59 @@ import java.util.function.IntSupplier;
  * the JVM lives on; so such spawns are handed to these threads, which are started once and
  * never leave their loop: they end only when the JVM does, which is exactly when the signal
  * should come. The hand-off costs a queue round trip per spawn (microseconds, beside a spawn's
- * ~0.5 ms), and at most {@link #COUNT} such spawns run at once.
+ * ~0.5 ms).
+ *
+ * <p>{@link #COUNT} threads start with the class. A spawn holds its thread until the child
+ * execs (CLONE_VFORK), which a child can put off for good: an OPEN action on a FIFO nobody
+ * writes, an exec from a hung network mount. So a spawn still queued after {@link
+ * #STALL_MILLIS} adds a thread, up to {@link #MAX}, and such children cannot stop every other
+ * tool call in the JVM. Added threads never leave either: they may be the parents of children
+ * that outlive the stall.
  */
 final class ParentThreads {
     static final int COUNT = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    private static final BlockingQueue<FutureTask<Integer>> QUEUE = start();
+    /** Far above what normal spawns need (they hold a thread for under a millisecond). */
+    static final int STALL_MILLIS = 50;
+    static final int MAX = 64;
+    private static final BlockingQueue<FutureTask<Integer>> QUEUE = new LinkedBlockingQueue<>();
+    private static int started;
+
+    static {
+        for (int i = 0; i < COUNT; i++) {
+            startThread();
+        }
+    }
 
     private ParentThreads() {
     }
 
-    private static BlockingQueue<FutureTask<Integer>> start() {
-        BlockingQueue<FutureTask<Integer>> queue = new LinkedBlockingQueue<>();
-        for (int i = 0; i < COUNT; i++) {
-            Thread thread = new Thread(() -> serve(queue), "spawn-parent-" + i);
-            thread.setDaemon(true);
-            thread.start();
-        }
-        return queue;
+    /** Callers hold the class lock (or are the class initialiser). */
+    private static void startThread() {
+        Thread thread = new Thread(ParentThreads::serve, "spawn-parent-" + started);
+        thread.setDaemon(true);
+        thread.start();
+        started++;
     }
 
     /** Never returns: a FutureTask keeps whatever its body throws, and nothing else can. */
-    private static void serve(BlockingQueue<FutureTask<Integer>> queue) {
+    private static void serve() {
         while (true) {
             try {
-                queue.take().run();
+                QUEUE.take().run();
             } catch (Throwable ignored) {
                 // interrupts and anything else: this thread must outlive every child it spawned
             }
+        }
+    }
+
+    /** The number of parent threads started so far. */
+    static synchronized int started() {
+        return started;
+    }
+
+    private static synchronized void addThreadIfStillQueued(FutureTask<Integer> task) {
+        if (started < MAX && QUEUE.contains(task)) {
+            startThread();
         }
     }
 
@@ -56,7 +84,9 @@ final class ParentThreads {
         try {
             while (true) {
                 try {
-                    return task.get();
+                    return task.get(STALL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    addThreadIfStillQueued(task);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
