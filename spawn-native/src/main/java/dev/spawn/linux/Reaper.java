@@ -6,8 +6,10 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ final class Reaper implements Runnable {
     private static final int BATCH = 64;
     private static final long WAKE_TOKEN = 0;
     private static final long RETRY_NANOS = 10_000_000;
+    /** How often the loop looks at everything once epoll has failed. */
+    private static final int POLL_MILLIS = 10;
     /** Cancelled timers tolerated in the queue before a purge is considered. */
     private static final int PURGE_MIN = 64;
     /**
@@ -106,6 +110,8 @@ final class Reaper implements Runnable {
     /** Cancelled timers still in {@link #timers}; loop thread only. */
     private int cancelledTimers;
     private volatile Thread thread;
+    /** Set once, when an epoll call found the epoll fd gone. */
+    private volatile boolean epollFailed;
 
     private Reaper(int epoll, int wake) {
         this.epoll = epoll;
@@ -137,7 +143,14 @@ final class Reaper implements Runnable {
                     Thread loop = new Thread(reaper, "spawn-reaper");
                     loop.setDaemon(true);
                     reaper.thread = loop;
-                    loop.start();
+                    try {
+                        loop.start();
+                    } catch (Throwable t) {
+                        // no native thread to be had: the next spawn tries again
+                        LibSpawn.spawn_close(wake);
+                        LibSpawn.spawn_close(epoll);
+                        throw t;
+                    }
                     instance = reaper;
                 }
             }
@@ -199,12 +212,18 @@ final class Reaper implements Runnable {
     void watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
         watched.put(token, child);
+        if (polling()) {
+            return;
+        }
         int result;
         int fd = child.pidfdForReaper();
         try {
             result = LibSpawn.spawn_epoll_add(epoll, fd, token);
         } finally {
             child.releasePidfd();
+        }
+        if (result < 0 && epollGone(result)) {
+            return;
         }
         if (result < 0) {
             watched.remove(token);
@@ -246,7 +265,13 @@ final class Reaper implements Runnable {
         assert inLoop();
         long token = tokens.incrementAndGet();
         watched.put(token, handler);
+        if (polling()) {
+            return token;
+        }
         int result = LibSpawn.spawn_epoll_add_events(epoll, fd, events, token);
+        if (result < 0 && epollGone(result)) {
+            return token;
+        }
         if (result < 0) {
             watched.remove(token);
             return result;
@@ -257,7 +282,7 @@ final class Reaper implements Runnable {
     /** Removes {@code fd} (still open) from the loop; its handler is not called again. */
     void unregister(long token, int fd) {
         assert inLoop();
-        if (watched.remove(token) != null) {
+        if (watched.remove(token) != null && !polling()) {
             LibSpawn.spawn_epoll_del(epoll, fd);
         }
     }
@@ -267,6 +292,9 @@ final class Reaper implements Runnable {
         tasks.add(task);
         if (!inLoop()) {
             LibSpawn.spawn_eventfd_signal(wake);
+            if (polling()) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -333,30 +361,89 @@ final class Reaper implements Runnable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * Every child's exit and every tool call's progress depend on this thread, so nothing may
+     * end it: an OutOfMemoryError can strike anywhere in a turn, outside the handlers' guard
+     * (the events not yet handled come back at the next epoll_wait, which is level-triggered).
+     * When epoll_wait itself fails for good (EBADF: some other code closed our epoll fd, whose
+     * number may by now be another file's) the loop stops using epoll and polls instead.
+     */
     @Override
     public void run() {
         long[] ready = new long[BATCH];
         while (true) {
+            try {
+                turn(ready);
+            } catch (Throwable t) {
+                try {
+                    LOG.error("a turn of the spawn loop failed; the loop goes on", t);
+                } catch (Throwable ignored) {
+                    // not even the message: its first use allocates, which may fail again
+                }
+            }
+        }
+    }
+
+    private void turn(long[] ready) {
+        if (polling()) {
+            pollEverything();
+        } else {
             int count = LibSpawn.spawn_epoll_wait(epoll, ready, BATCH, timeoutMillis());
             if (count < 0) {
-                LOG.error("epoll_wait failed: errno {}; the spawn loop stops", -count);
+                epollGone(count);
                 return;
             }
             for (int i = 0; i < count; i++) {
                 if (ready[i] == WAKE_TOKEN) {
                     LibSpawn.spawn_eventfd_drain(wake);
-                    continue;
-                }
-                Object target = watched.get(ready[i]);
-                if (target instanceof PidfdProcess) {
-                    long token = ready[i];
-                    guarded(() -> collect(token, (PidfdProcess) target));
-                } else if (target != null) {
-                    guarded((Handler) target);
+                } else {
+                    dispatch(ready[i], watched.get(ready[i]));
                 }
             }
-            runTasks();
-            runTimers();
+        }
+        runTasks();
+        runTimers();
+    }
+
+    private boolean polling() {
+        return epollFailed;
+    }
+
+    /**
+     * Whether {@code error} from an epoll call says our epoll fd is not ours any more (EBADF, or
+     * EINVAL: the number now names another file); the loop then polls, keeping what it watches.
+     */
+    private boolean epollGone(int error) {
+        if (error != -Errno.EBADF && error != -Errno.EINVAL) {
+            return false;
+        }
+        if (!epollFailed) {
+            epollFailed = true;
+            LockSupport.unpark(thread);
+            logSafely("the spawn loop's epoll fd " + epoll + " failed (" + Errno.describe(-error)
+                    + "), closed elsewhere in this process; the loop polls every " + POLL_MILLIS
+                    + " ms from now on", null);
+        }
+        return true;
+    }
+
+    /** Without epoll: every watched fd is treated as ready (handlers take EAGAIN in their stride). */
+    private void pollEverything() {
+        int timeout = timeoutMillis();
+        if (timeout != 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(timeout < 0 ? POLL_MILLIS
+                    : Math.min(timeout, POLL_MILLIS)));
+        }
+        for (Map.Entry<Long, Object> entry : watched.entrySet()) {
+            dispatch(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void dispatch(long token, Object target) {
+        if (target instanceof PidfdProcess) {
+            guarded(() -> collect(token, (PidfdProcess) target));
+        } else if (target != null) {
+            guarded((Handler) target);
         }
     }
 
@@ -410,11 +497,23 @@ final class Reaper implements Runnable {
         try {
             handler.ready();
         } catch (Throwable t) {
-            LOG.error("a spawn loop handler failed; the loop goes on", t);
+            logSafely("a spawn loop handler failed; the loop goes on", t);
+        }
+    }
+
+    /** A logger that fails (out of memory, a broken binding) must not end the loop either. */
+    private static void logSafely(String message, Throwable t) {
+        try {
+            LOG.error(message, t);
+        } catch (Throwable ignored) {
+            // nothing left to tell it with
         }
     }
 
     private void removeFromEpoll(PidfdProcess child) {
+        if (polling()) {
+            return;
+        }
         try {
             int fd = child.pidfdForReaper();
             try {

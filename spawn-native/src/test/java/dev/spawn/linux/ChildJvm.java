@@ -32,13 +32,21 @@ public final class ChildJvm {
      */
     public static String run(Class<?> main, Path log, Consumer<Map<String, String>> environment, String... args)
             throws Exception {
+        return run(main, log, environment, List.of(), args);
+    }
+
+    /** {@link #run(Class, Path, Consumer, String...)} with {@code jvmArgs} before the main class. */
+    public static String run(Class<?> main, Path log, Consumer<Map<String, String>> environment,
+            List<String> jvmArgs, String... args) throws Exception {
         List<String> classpath = new ArrayList<>();
         for (Class<?> needed : List.of(main, SpawnProcessBuilder.class, UserspaceBackend.class,
                 com.sun.jna.Native.class, org.slf4j.LoggerFactory.class)) {
             classpath.add(Paths.get(needed.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath), main.getName()));
+                .toString(), "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath)));
+        command.addAll(jvmArgs);
+        command.add(main.getName());
         command.addAll(List.of(args));
         ProcessBuilder jvm = new ProcessBuilder(command);
         environment.accept(jvm.environment());
