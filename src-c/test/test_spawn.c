@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1066,6 +1067,104 @@ static void test_spawn_signal_dispositions(void)
 	sigaction(SIGUSR2, &old2, NULL);
 }
 
+/* Where a caught signal's handler ran: 0 while it never did. */
+static volatile sig_atomic_t usr1_ran_in;
+
+static void record_pid(int sig)
+{
+	(void)sig;
+	usr1_ran_in = (sig_atomic_t)syscall(SYS_getpid);
+}
+
+struct held_child {
+	pid_t spawner; /* the thread whose children list names the child */
+	const char *fifo;
+	pid_t child;   /* 0: never found */
+	bool done;     /* the spawn has returned (atomic) */
+};
+
+/* Signals the child while it waits in the FIFO's open, then lets it go on.
+ * The open is retried until the spawn is done: a child that ran a handler
+ * restarts its open and waits for another writer. */
+static void *signal_held_child(void *arg)
+{
+	struct held_child *h = arg;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)h->spawner);
+	for (int i = 0; i < 500 && !h->child; i++) {
+		FILE *f = fopen(path, "re");
+		int pid;
+
+		if (f && fscanf(f, "%d", &pid) == 1)
+			h->child = pid;
+		if (f)
+			fclose(f);
+		if (!h->child)
+			usleep(10000);
+	}
+	if (h->child)
+		kill(h->child, SIGUSR1);
+	while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE)) {
+		int w = open(h->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (w >= 0)
+			close(w);
+		usleep(10000);
+	}
+	return NULL;
+}
+
+/* Userspace only: the child runs on the caller's memory with a copy of its
+ * handler table, so a caught signal that reaches it before exec must take
+ * the default action, not run the caller's handler there. Exec resets
+ * caught handlers by itself, so the child is held before exec: its first
+ * action opens a FIFO for reading, and the signal comes while it waits. */
+static void test_user_caught_signal_before_exec(void)
+{
+	struct sigaction handler = { .sa_handler = record_pid,
+				     .sa_flags = SA_RESTART };
+	struct sigaction old;
+	struct held_child h = { .spawner = (pid_t)syscall(SYS_gettid) };
+	sigset_t usr1, mask;
+	char fifo[PATH_MAX];
+	struct tmpl t;
+	struct acts a;
+	struct result r;
+	pthread_t th;
+	int err;
+
+	if (!backend_open(&t, 0))
+		return;
+	h.fifo = tmp_path(fifo, "held-child.fifo");
+	CHECK(mkfifo(fifo, 0600) == 0);
+	usr1_ran_in = 0;
+	sigaction(SIGUSR1, &handler, &old);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, &mask);
+	acts_init(&a);
+	act_open(&a, AT_FDCWD, fifo, 0, O_RDONLY, 0);
+	CHECK_INT(err = pthread_create(&th, NULL, signal_held_child, &h), 0);
+	if (!err) {
+		run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+		__atomic_store_n(&h.done, true, __ATOMIC_RELEASE);
+		pthread_join(th, NULL);
+		CHECK_AT(h.child > 0 && h.child == r.out[0],
+			 "child %d not found (spawned %d)", (int)h.child,
+			 (int)r.out[0]);
+		CHECK_INT(r.rc, 0);
+		CHECK_INT(r.how, SPAWN_SIGNALED);
+		CHECK_INT(r.code, SIGUSR1);
+		CHECK_INT(usr1_ran_in, 0);
+	}
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	tmpl_close(&t);
+	unlink(fifo);
+}
+
 /* Is fd in the probe's "0 1 2 ..." output? */
 static bool has_fd(const char *text, int fd)
 {
@@ -1789,6 +1888,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_fchdir);
 	TEST_RUN(test_spawn_sigmask);
 	TEST_RUN(test_spawn_signal_dispositions);
+	TEST_RUN(test_user_caught_signal_before_exec);
 	TEST_RUN(test_spawn_closes_fds_unless_inherit);
 	TEST_RUN(test_spawn_dup2_same_fd);
 	TEST_RUN(test_spawn_failing_action_is_reaped);
