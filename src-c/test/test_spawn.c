@@ -1449,6 +1449,79 @@ static void test_user_held_fd_hidden_after_close(void)
 	act_dup2(&a, t.fd, 5, 0);
 	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
+
+	/* a closed number is no directory either: EBADF, not ENOTDIR */
+	acts_init(&a);
+	act_close(&a, t.fd);
+	act_open(&a, t.fd, "x", 9, O_RDONLY, 0);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+
+	acts_init(&a);
+	act_close(&a, t.fd);
+	act_fchdir(&a, t.fd);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+
+	/* a close_range over it closes it for the caller as well */
+	acts_init(&a);
+	act_close_range(&a, t.fd, t.fd, 0);
+	act_dup2(&a, t.fd, 5, 0);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+	tmpl_close(&t);
+}
+
+/* Where run_probe's child moves our exec fd when an action takes its
+ * number: the lowest free number from 10 (HELD_FD_BASE), once the capture
+ * pipe that run_probe opens before the clone is counted. */
+static int held_moves_to(void)
+{
+	int32_t p[2];
+	int fd;
+
+	if (spawn_pipe(p))
+		return -1;
+	fd = fcntl(p[0], F_DUPFD_CLOEXEC, 10);
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	return fd;
+}
+
+/* Userspace only: the caller never opened the number our exec fd moved
+ * to, so for it that number is closed, as it is under the kernel. */
+static void test_user_held_fd_hidden_after_move(void)
+{
+	struct tmpl t;
+	struct acts a;
+	struct result r;
+	int devnull, moved;
+
+	CHECK(tmpl_open(&t, false, probe_path) >= 0);
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	moved = held_moves_to();
+	CHECK(moved >= 10);
+
+	acts_init(&a);
+	act_dup2(&a, devnull, t.fd, 0);
+	act_dup2(&a, moved, 9, 0);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+
+	acts_init(&a);
+	act_close(&a, t.fd);
+	act_dup2(&a, devnull, t.fd, 0);
+	act_dup2(&a, moved, 9, 0);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 3, EBADF);
+
+	acts_init(&a);
+	act_open(&a, AT_FDCWD, "/dev/null", t.fd, O_RDONLY, 0);
+	act_close(&a, moved);
+	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	check_failed(&t, &r, 2, EBADF);
+	close(devnull);
 	tmpl_close(&t);
 }
 
@@ -1898,6 +1971,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_script_by_path);
 	TEST_RUN(test_spawn_held_fd_survives);
 	TEST_RUN(test_user_held_fd_hidden_after_close);
+	TEST_RUN(test_user_held_fd_hidden_after_move);
 	TEST_RUN(test_spawn_from_threads);
 	TEST_RUN(test_fd_helpers);
 	TEST_RUN(test_fds_stay_off_stdio);
