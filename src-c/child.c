@@ -179,7 +179,9 @@ CHILD_FN static bool is_hidden(const struct child *c, int fd)
 }
 
 /* Called before `target` gets a new file: if our exec fd sits there, it
- * moves out of the way first. */
+ * moves out of the way first. Where no number from HELD_FD_BASE can be had
+ * (RLIMIT_NOFILE at or below it, or all taken) any free one above stdio
+ * will do: the kernel's dup2 or open onto `target` would not fail there. */
 CHILD_FN static long keep_held(struct child *c, int target)
 {
 	long fd;
@@ -188,6 +190,9 @@ CHILD_FN static long keep_held(struct child *c, int target)
 		return 0;
 	fd = sys_result(syscall(SYS_fcntl, c->held, F_DUPFD_CLOEXEC,
 				HELD_FD_BASE));
+	if (fd < 0)
+		fd = sys_result(syscall(SYS_fcntl, c->held, F_DUPFD_CLOEXEC,
+					3));
 	if (fd < 0)
 		return fd;
 	c->held = (int)fd;

@@ -29,7 +29,7 @@
 #include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1525,6 +1525,94 @@ static void test_user_held_fd_hidden_after_move(void)
 	tmpl_close(&t);
 }
 
+/* Runs fn in a child of the test, free to lower its fd limit and fill its
+ * fd table; fn's result (0: passed) or -1 when it did not exit. */
+static int in_child(int (*fn)(void))
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* Only stdio, a probe template and /dev/null open: a known fd table. */
+static int fresh_fd_table(struct tmpl *t, int *devnull)
+{
+	if (close_range(3, ~0U, 0) || tmpl_open(t, false, probe_path) < 0)
+		return -1;
+	*devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return *devnull < 0 ? -1 : 0;
+}
+
+static int set_fd_limit(rlim_t n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	rl.rlim_cur = n;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* DUP2 onto our exec fd's number: true when the program found it open. */
+static bool dup2_onto_held(const struct tmpl *t, int devnull)
+{
+	struct acts a;
+	struct result r;
+	char held[16];
+
+	snprintf(held, sizeof(held), "%d", t->fd);
+	acts_init(&a);
+	act_dup2(&a, devnull, t->fd, 0);
+	run_probe(t, SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", held, NULL);
+	if (r.rc || r.how != SPAWN_EXITED || r.code) {
+		fprintf(stderr, "rc %d (action %d, errno %d), how %d, code %d\n",
+			r.rc, (int)r.out[2], (int)r.out[3], r.how, r.code);
+		return false;
+	}
+	return true;
+}
+
+static int dup2_onto_held_without_fds_from_10(void)
+{
+	struct tmpl t;
+	int devnull;
+
+	if (fresh_fd_table(&t, &devnull))
+		return 10;
+	/* nothing can be at 10 or above: F_DUPFD from 10 is EINVAL */
+	if (set_fd_limit(10))
+		return 11;
+	if (!dup2_onto_held(&t, devnull))
+		return 12;
+	/* every number from 10 taken: F_DUPFD from 10 is EMFILE */
+	if (set_fd_limit(32))
+		return 13;
+	while (fcntl(devnull, F_DUPFD_CLOEXEC, 10) >= 0)
+		;
+	if (errno != EMFILE || fcntl(31, F_GETFD) < 0)
+		return 14;
+	if (!dup2_onto_held(&t, devnull))
+		return 15;
+	return 0;
+}
+
+/* Userspace only: our exec fd moves to any free number when none is free
+ * from 10, as the kernel's dup2 onto that number would still succeed. */
+static void test_user_held_fd_moves_under_low_fd_limit(void)
+{
+	int code = in_child(dup2_onto_held_without_fds_from_10);
+
+	CHECK_AT(code == 0,
+		 "exit %d: 10 = fd table, 11/13 = setrlimit, 14 = filling "
+		 "10..31, 12 = limit 10 and 15 = 10..31 taken: the DUP2 failed",
+		 code);
+}
+
 static void *spawn_many(void *arg)
 {
 	struct tmpl *t = arg;
@@ -1972,6 +2060,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_held_fd_survives);
 	TEST_RUN(test_user_held_fd_hidden_after_close);
 	TEST_RUN(test_user_held_fd_hidden_after_move);
+	TEST_RUN(test_user_held_fd_moves_under_low_fd_limit);
 	TEST_RUN(test_spawn_from_threads);
 	TEST_RUN(test_fd_helpers);
 	TEST_RUN(test_fds_stay_off_stdio);
