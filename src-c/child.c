@@ -54,6 +54,10 @@
  *    closes it.
  *  - close_range over our number is split around it, and it becomes hidden.
  * Every copy we hold is close-on-exec, so none reaches the new program.
+ * Exec'ing by path, the child never uses the fd (the identity check ran in
+ * the caller, before the clone), so it keeps none: the number is left to
+ * the actions like any of the caller's fds, nothing is moved or hidden, and
+ * a full fd table cannot fail a move that the kernel would never make.
  *
  * Closing fds. By default every fd above 2 must not reach the new program
  * (JDK 17.0.15/25.0.3 leak pipes without O_CLOEXEC, see DESIGN.md). The
@@ -280,7 +284,8 @@ CHILD_FN static long do_close_range(struct child *c,
 	unsigned int held = (unsigned int)c->held;
 	long r = 0;
 
-	if ((a->flags & SPAWN_CLOSE_RANGE_CLOEXEC) || held < lo || held > hi)
+	if ((a->flags & SPAWN_CLOSE_RANGE_CLOEXEC) || c->held < 0 ||
+	    held < lo || held > hi)
 		return close_range_raw(lo, hi, a->flags);
 	if (held > lo)
 		r = close_range_raw(lo, held - 1, a->flags);

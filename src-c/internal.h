@@ -61,7 +61,8 @@ struct child {
 	int32_t pdeathsig;
 	int32_t caller;   /* the caller's pid (tgid), read before the clone
 			     (only with SPAWN_OPT_PDEATHSIG) */
-	int held;         /* the exec fd's current number in the child */
+	int held;         /* the exec fd's current number in the child; -1
+			     exec'ing by path, which needs no fd of ours */
 	bool held_hidden; /* the caller's view of that number is "closed" */
 	volatile int32_t fail_index;
 	volatile int32_t fail_errno;

@@ -1430,8 +1430,10 @@ static void test_spawn_held_fd_survives(void)
 	}
 }
 
-/* Userspace only: after a close the number behaves as closed. */
-static void test_user_held_fd_hidden_after_close(void)
+/* Userspace only: after a close the number behaves as closed. Exec'ing by
+ * path (`mode`) the child keeps no fd of its own, and the caller must see
+ * no difference. */
+static void held_fd_hidden_after_close(int mode)
 {
 	struct tmpl t;
 	struct acts a;
@@ -1441,35 +1443,45 @@ static void test_user_held_fd_hidden_after_close(void)
 	acts_init(&a);
 	act_close(&a, t.fd);
 	act_close(&a, t.fd);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 
 	acts_init(&a);
 	act_close(&a, t.fd);
 	act_dup2(&a, t.fd, 5, 0);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 
 	/* a closed number is no directory either: EBADF, not ENOTDIR */
 	acts_init(&a);
 	act_close(&a, t.fd);
 	act_open(&a, t.fd, "x", 9, O_RDONLY, 0);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 
 	acts_init(&a);
 	act_close(&a, t.fd);
 	act_fchdir(&a, t.fd);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 
 	/* a close_range over it closes it for the caller as well */
 	acts_init(&a);
 	act_close_range(&a, t.fd, t.fd, 0);
 	act_dup2(&a, t.fd, 5, 0);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 	tmpl_close(&t);
+}
+
+static void test_user_held_fd_hidden_after_close(void)
+{
+	held_fd_hidden_after_close(0);
+}
+
+static void test_user_held_fd_hidden_after_close_by_path(void)
+{
+	held_fd_hidden_after_close(SPAWN_FLAG_EXEC_BY_PATH);
 }
 
 /* Where run_probe's child moves our exec fd when an action takes its
@@ -1490,39 +1502,60 @@ static int held_moves_to(void)
 }
 
 /* Userspace only: the caller never opened the number our exec fd moved
- * to, so for it that number is closed, as it is under the kernel. */
-static void test_user_held_fd_hidden_after_move(void)
+ * to, so for it that number is closed, as it is under the kernel; and the
+ * number it left is the caller's. Exec'ing by path (`mode`) nothing moves,
+ * and the caller must see no difference. */
+static void held_fd_hidden_after_move(int mode)
 {
 	struct tmpl t;
 	struct acts a;
 	struct result r;
+	char held[16];
 	int devnull, moved;
 
 	CHECK(tmpl_open(&t, false, probe_path) >= 0);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	moved = held_moves_to();
 	CHECK(moved >= 10);
+	snprintf(held, sizeof(held), "%d", t.fd);
 
 	acts_init(&a);
 	act_dup2(&a, devnull, t.fd, 0);
 	act_dup2(&a, moved, 9, 0);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
 
 	acts_init(&a);
 	act_close(&a, t.fd);
 	act_dup2(&a, devnull, t.fd, 0);
 	act_dup2(&a, moved, 9, 0);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 3, EBADF);
 
 	acts_init(&a);
 	act_open(&a, AT_FDCWD, "/dev/null", t.fd, O_RDONLY, 0);
 	act_close(&a, moved);
-	run_probe(&t, 0, &a, &r, "exit", "0", NULL);
+	run_probe(&t, mode, &a, &r, "exit", "0", NULL);
 	check_failed(&t, &r, 2, EBADF);
+
+	acts_init(&a);
+	act_dup2(&a, devnull, t.fd, 0);
+	act_close(&a, t.fd);
+	run_probe(&t, mode | SPAWN_FLAG_INHERIT_FDS, &a, &r, "fdopen", held,
+		  NULL);
+	check_exited(&r, 3);
 	close(devnull);
 	tmpl_close(&t);
+}
+
+static void test_user_held_fd_hidden_after_move(void)
+{
+	held_fd_hidden_after_move(0);
+}
+
+static void test_user_held_fd_hidden_after_move_by_path(void)
+{
+	held_fd_hidden_after_move(SPAWN_FLAG_EXEC_BY_PATH);
 }
 
 /* Runs fn in a child of the test, free to lower its fd limit and fill its
@@ -1610,6 +1643,56 @@ static void test_user_held_fd_moves_under_low_fd_limit(void)
 	CHECK_AT(code == 0,
 		 "exit %d: 10 = fd table, 11/13 = setrlimit, 14 = filling "
 		 "10..31, 12 = limit 10 and 15 = 10..31 taken: the DUP2 failed",
+		 code);
+}
+
+/* With one free number, which the caller's pidfd takes: DUP2 onto our exec
+ * fd's number, then onto that free number, exec'ing by path. */
+static int by_path_with_one_free_fd(void)
+{
+	const char *const argv[] = { probe_path, "exit", "0", NULL };
+	char packed[PATH_MAX + 16];
+	int argc = pack(packed, sizeof(packed), argv);
+	int32_t out[SPAWN_RESULT_WORDS], st[2] = { 0, 0 };
+	struct tmpl t;
+	struct acts a;
+	int devnull, fd, last = -1, rc;
+
+	if (fresh_fd_table(&t, &devnull))
+		return 10;
+	if (set_fd_limit(16))
+		return 11;
+	while ((fd = fcntl(devnull, F_DUPFD_CLOEXEC, 0)) >= 0)
+		last = fd;
+	if (last < 0 || close(last))
+		return 12;
+	acts_init(&a);
+	act_dup2(&a, devnull, t.fd, 0);
+	act_dup2(&a, devnull, last, 0);
+	rc = spawn_user_spawn(t.fd, t.path, t.id, SPAWN_FLAG_EXEC_BY_PATH,
+			      packed, sizeof(packed), argc, default_env,
+			      sizeof(default_env), 2, a.w, a.n, a.strings,
+			      a.slen, out);
+	if (rc) {
+		fprintf(stderr, "rc %d (action %d, errno %d)\n", rc,
+			(int)out[2], (int)out[3]);
+		return 13;
+	}
+	if (spawn_wait(out[1], 0, st) != 1 || st[0] != SPAWN_EXITED || st[1])
+		return 14;
+	return 0;
+}
+
+/* Userspace only: exec'ing by path, the child never uses our exec fd, so
+ * its number is the actions' like any of the caller's fds and nothing
+ * moves: a full fd table fails no DUP2 that the kernel's would run. */
+static void test_user_by_path_leaves_held_fd_to_the_actions(void)
+{
+	int code = in_child(by_path_with_one_free_fd);
+
+	CHECK_AT(code == 0,
+		 "exit %d: 10 = fd table, 11 = setrlimit, 12 = filling, "
+		 "13 = the spawn failed, 14 = the program did not exit 0",
 		 code);
 }
 
@@ -2059,8 +2142,11 @@ int main(int argc, char **argv)
 	TEST_RUN(test_spawn_script_by_path);
 	TEST_RUN(test_spawn_held_fd_survives);
 	TEST_RUN(test_user_held_fd_hidden_after_close);
+	TEST_RUN(test_user_held_fd_hidden_after_close_by_path);
 	TEST_RUN(test_user_held_fd_hidden_after_move);
+	TEST_RUN(test_user_held_fd_hidden_after_move_by_path);
 	TEST_RUN(test_user_held_fd_moves_under_low_fd_limit);
+	TEST_RUN(test_user_by_path_leaves_held_fd_to_the_actions);
 	TEST_RUN(test_spawn_from_threads);
 	TEST_RUN(test_fd_helpers);
 	TEST_RUN(test_fds_stay_off_stdio);
