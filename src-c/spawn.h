@@ -114,8 +114,9 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 				   int64_t *identity, int32_t *kind);
 
 /*
- * -ESTALE unless `path` (when not NULL) and `held_fd` both still match
- * `identity` and are still executable, as the kernel checks before a spawn.
+ * -ESTALE unless `path` (when not NULL; absolute, else -EINVAL) and
+ * `held_fd` both still match `identity` and are still executable, as the
+ * kernel checks before a spawn.
  * A held_fd that is not open at all is -EBADF (a caller bug, not a stale
  * file). With a path, held_fd must still be the fd spawn_user_create
  * returned: the path's full identity proves the held inode unchanged only

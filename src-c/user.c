@@ -196,7 +196,9 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
  * is that very inode (the fd pins it, so the number cannot be reused) and
  * its stat would say the same; only its mount may differ, which faccessat
  * on the fd asks. A closed held fd is a caller bug, not a stale file, so it
- * says EBADF.
+ * says EBADF. A relative path is refused as spawn_user_create refuses it:
+ * the child's FCHDIR would make an exec by path run another file than the
+ * one checked here.
  */
 SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 				  const int64_t *identity)
@@ -204,7 +206,7 @@ SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 	struct stat st;
 	int r;
 
-	if (!identity)
+	if (!identity || (path && path[0] != '/'))
 		return -EINVAL;
 	if (!path) {
 		r = still_matches(held_fd, identity);

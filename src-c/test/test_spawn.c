@@ -700,6 +700,38 @@ static void test_user_identity_stale(void)
 	CHECK_INT(spawn_user_check(NULL, 999, t.id), -EBADF);
 }
 
+/* The path is relative to the caller's cwd at the check, the child's after
+ * an FCHDIR: exec'ing by path, it would run another file than the one
+ * checked. So the check and the spawn want the absolute path, as
+ * spawn_user_create does; here a relative one that names the probe. */
+static void test_user_relative_path_refused(void)
+{
+	struct tmpl t, rel;
+	struct acts a;
+	struct result r;
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dir = open(tmpdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	CHECK(tmpl_open(&t, false, probe_path) >= 0);
+	rel = t;
+	rel.path = probe_path + 1;
+	CHECK(chdir("/") == 0);
+	CHECK_INT(spawn_user_check(rel.path, t.fd, t.id), -EINVAL);
+	CHECK_INT(spawn_user_check("", t.fd, t.id), -EINVAL);
+	run_probe(&rel, 0, NULL, &r, "exit", "0", NULL);
+	CHECK_INT(r.rc, -EINVAL);
+	CHECK_INT(r.how, 0);
+	acts_init(&a);
+	act_fchdir(&a, dir);
+	run_probe(&rel, SPAWN_FLAG_EXEC_BY_PATH, &a, &r, "exit", "0", NULL);
+	CHECK_INT(r.rc, -EINVAL);
+	CHECK_INT(r.how, 0);
+	CHECK(fchdir(cwd) == 0);
+	close(cwd);
+	close(dir);
+	tmpl_close(&t);
+}
+
 /* ------------------------------------------------------------------ */
 /* Spawning: behaviour both backends share                             */
 /* ------------------------------------------------------------------ */
@@ -2121,6 +2153,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_user_create_kinds);
 	TEST_RUN(test_user_create_kinds_without_proc);
 	TEST_RUN(test_user_identity_stale);
+	TEST_RUN(test_user_relative_path_refused);
 	TEST_RUN(test_spawn_true);
 	TEST_RUN(test_spawn_exit_codes);
 	TEST_RUN(test_spawn_echo_argv_env);
