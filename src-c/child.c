@@ -21,13 +21,15 @@
  * threads keep running beside it, so the child must not take a lock, touch
  * the heap, or run anything a signal handler could not run: it only makes
  * raw syscall(2) calls on data the caller prepared (argv/envp vectors, the
- * decoded actions) and writes nothing but its own failure record. It shares
- * the caller's TLS too; its errno writes land in the caller's errno slot,
- * which the caller does not read after a successful clone. The child
- * functions are built without AddressSanitizer: ASan's shadow bookkeeping
- * for a frame on a borrowed stack in a second process is not something
- * to rely on, and raw syscalls are never intercepted. Nor with UBSan's
- * checks, whose reports take locks and use stdio, which the child must not.
+ * decoded actions) and, besides its stack, writes only its struct child:
+ * the held fd's bookkeeping, which the caller never reads, and the failure
+ * record. It shares the caller's TLS too; its errno writes land in the
+ * caller's errno slot, which the caller heeds only when the clone itself
+ * failed. The child functions are built without AddressSanitizer: ASan's
+ * shadow bookkeeping for a frame on a borrowed stack in a second process
+ * is not something to rely on, and raw syscalls are never intercepted.
+ * Nor with UBSan's checks, whose reports take locks and use stdio, which
+ * the child must not.
  *
  * Signals, like glibc's posix_spawn. The caller blocks every signal (with
  * the raw rt_sigprocmask, because glibc's wrappers quietly leave its two
