@@ -11,6 +11,7 @@ import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.SharedFd;
 import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,11 +22,14 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     protected final String program;
     private final SharedFd fd;
     private final Backend kind;
+    /** A template dropped without close() gives its fd back; it cannot be in a spawn by then. */
+    private final Cleaner.Cleanable cleanable;
 
     NativeTemplate(Backend kind, String program, int fd) {
         this.kind = kind;
         this.program = program;
         this.fd = new SharedFd(fd, LibSpawn.CLOSE);
+        this.cleanable = Cleaners.CLEANER.register(this, this.fd::close);
     }
 
     @Override
@@ -105,7 +109,7 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
 
     @Override
     public final void close() {
-        fd.close();
+        cleanable.clean();
     }
 
     @Override
