@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A bounded, least-recently-used cache of closeable values (templates) by key (an absolute
@@ -183,7 +184,8 @@ public final class TemplateCache<V extends AutoCloseable> {
     }
 
     /**
-     * One use of a cached value; {@link #close()} releases it (once; a second close is ignored).
+     * One use of a cached value; {@link #close()} releases it (once, from whichever thread closes
+     * it first; later closes are ignored).
      *
      * @param <V> the value type
      */
@@ -191,7 +193,7 @@ public final class TemplateCache<V extends AutoCloseable> {
         private final TemplateCache<V> cache;
         private final String key;
         private final Entry<V> entry;
-        private boolean released;
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Lease(TemplateCache<V> cache, String key, Entry<V> entry) {
             this.cache = cache;
@@ -206,8 +208,7 @@ public final class TemplateCache<V extends AutoCloseable> {
 
         @Override
         public void close() {
-            if (!released) {
-                released = true;
+            if (released.compareAndSet(false, true)) {
                 cache.release(entry);
             }
         }
