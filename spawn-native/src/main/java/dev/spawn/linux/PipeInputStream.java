@@ -33,6 +33,8 @@ final class PipeInputStream extends InputStream {
     private int rereadPosition;
     /** Set while a reader holds {@link #lock}, which may be for as long as the child stays silent. */
     private volatile boolean reading;
+    /** Set while a hand-over holds {@link #lock}: for as long as its downstream spawn takes. */
+    private volatile boolean handingOver;
     private byte[] buffer;
     private byte[] leftover;
     private int position;
@@ -373,10 +375,13 @@ final class PipeInputStream extends InputStream {
     Handover handOver() throws IOException {
         // childExited() holds the lock only for a non-blocking drain: wait it out
         // (it may leave the upstream's bytes in memory for a replay). A reader may hold it for
-        // as long as the upstream stays silent: refuse.
+        // as long as the upstream stays silent, another hand-over for as long as its spawn: refuse.
         while (!lock.tryLock()) {
             if (reading) {
                 throw new IllegalArgumentException("the upstream's stdout is being read by another thread");
+            }
+            if (handingOver) {
+                throw new IllegalArgumentException("the upstream's stdout is being handed to another child");
             }
             Thread.onSpinWait();
         }
@@ -389,10 +394,11 @@ final class PipeInputStream extends InputStream {
                 throw new IllegalArgumentException("the upstream's stdout holds " + held
                         + " bytes read ahead or reset that a pipe cannot pass on");
             }
-            if (leftover != null) {
-                return new Handover(replay(leftover, position, limit - position), true);
-            }
-            return new Handover(fd.acquire(), false);
+            Handover handover = leftover != null
+                    ? new Handover(replay(leftover, position, limit - position), true)
+                    : new Handover(fd.acquire(), false);
+            handingOver = true;
+            return handover;
         } catch (IOException | RuntimeException e) {
             unlock();
             throw e;
@@ -420,6 +426,7 @@ final class PipeInputStream extends InputStream {
                 limit = 0;
                 cleanable.clean();
             } finally {
+                handingOver = false;
                 unlock();
             }
         }
@@ -429,6 +436,7 @@ final class PipeInputStream extends InputStream {
             try {
                 releaseFd();
             } finally {
+                handingOver = false;
                 unlock();
             }
         }

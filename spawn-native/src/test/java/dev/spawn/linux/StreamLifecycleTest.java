@@ -216,6 +216,36 @@ class StreamLifecycleTest {
         }
     }
 
+    /**
+     * A second hand-over of a stream whose first one is still in progress (its downstream spawn
+     * may take long: a child stuck before exec) is refused at once, not spun on.
+     */
+    @Test
+    void aSecondHandOverWhileTheFirstHoldsTheStreamIsRefused() throws Exception {
+        int[] fds = openPipeWith("left\n");
+        try {
+            PipeInputStream in = new PipeInputStream(fds[0]);
+            PipeInputStream.Handover first = in.handOver();
+            try {
+                CompletableFuture<Throwable> second = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        in.handOver().abort();
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Throwable refused = second.get(5, TimeUnit.SECONDS);
+                assertTrue(refused instanceof IllegalArgumentException, String.valueOf(refused));
+            } finally {
+                first.abort();
+            }
+            assertEquals("left\n", new String(in.readNBytes(5), StandardCharsets.US_ASCII), "the first one aborted");
+        } finally {
+            LibSpawn.spawn_close(fds[1]);
+        }
+    }
+
     /** The same for a read in progress at the exit, as the JDK's stream: the next read ends. */
     @Test
     void anExitDuringAReadIsCaughtUpWhenTheReadReturns() throws Exception {
