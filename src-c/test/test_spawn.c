@@ -1109,11 +1109,49 @@ static void record_pid(int sig)
 }
 
 struct held_child {
-	pid_t spawner; /* the thread whose children list names the child */
 	const char *fifo;
 	pid_t child;   /* 0: never found */
 	bool done;     /* the spawn has returned (atomic) */
 };
+
+/* A live child of this process, from /proc/N/stat (not /proc/.../children,
+ * which needs CONFIG_PROC_CHILDREN); 0 when there is none. */
+static pid_t find_child(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (proc && !found && (e = readdir(proc)) != NULL) {
+		char path[300], stat[512];
+		const char *after_comm;
+		char state;
+		int fd, ppid;
+		ssize_t n;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, stat, sizeof(stat) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		stat[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and parens;
+		 * a zombie left by another test is not the child held here */
+		after_comm = strrchr(stat, ')');
+		if (after_comm &&
+		    sscanf(after_comm, ") %c %d", &state, &ppid) == 2 &&
+		    ppid == getpid() && state != 'Z')
+			found = (pid_t)atoi(e->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
 
 /* Signals the child while it waits in the FIFO's open, then lets it go on.
  * The open is retried until the spawn is done: a child that ran a handler
@@ -1121,18 +1159,9 @@ struct held_child {
 static void *signal_held_child(void *arg)
 {
 	struct held_child *h = arg;
-	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-		 (int)h->spawner);
 	for (int i = 0; i < 500 && !h->child; i++) {
-		FILE *f = fopen(path, "re");
-		int pid;
-
-		if (f && fscanf(f, "%d", &pid) == 1)
-			h->child = pid;
-		if (f)
-			fclose(f);
+		h->child = find_child();
 		if (!h->child)
 			usleep(10000);
 	}
@@ -1158,7 +1187,7 @@ static void test_user_caught_signal_before_exec(void)
 	struct sigaction handler = { .sa_handler = record_pid,
 				     .sa_flags = SA_RESTART };
 	struct sigaction old;
-	struct held_child h = { .spawner = (pid_t)syscall(SYS_gettid) };
+	struct held_child h = { .fifo = NULL };
 	sigset_t usr1, mask;
 	char fifo[PATH_MAX];
 	struct tmpl t;

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,8 @@ class ParentThreadsTest {
         Spawner spawner = Spawner.using(Backend.USERSPACE);
         int stuck = ParentThreads.started();
         List<CompletableFuture<SpawnedProcess>> blocked = new ArrayList<>();
+        // a thread each: the common pool may have one thread on 2 cores, which the first takes
+        ExecutorService threads = Executors.newCachedThreadPool();
         try (SpawnTemplate cat = spawner.template(Path.of("/bin/cat"));
                 SpawnTemplate echo = spawner.template(Path.of("/bin/echo"))) {
             for (int i = 0; i < stuck; i++) {
@@ -54,7 +58,7 @@ class ParentThreadsTest {
                     } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
-                }));
+                }, threads));
             }
             awaitChildrenOfParentThreads(stuck);
 
@@ -64,7 +68,7 @@ class ParentThreadsTest {
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            }).get(10, TimeUnit.SECONDS);
+            }, threads).get(10, TimeUnit.SECONDS);
             assertEquals("ran\n", result.stdoutText());
             assertTrue(ParentThreads.started() > stuck, "a parent thread was added");
 
@@ -75,6 +79,7 @@ class ParentThreadsTest {
             }
         } finally {
             releaseReaders(fifo);
+            threads.shutdown();
         }
     }
 
