@@ -112,6 +112,9 @@ final class Reaper implements Runnable {
     private volatile Thread thread;
     /** Set once, when an epoll call found the epoll fd gone. */
     private volatile boolean epollFailed;
+    /** Made once: a sweep queued while memory runs out must not fail to allocate its task. */
+    private final Runnable sweepTask = this::sweep;
+    private final BooleanSupplier pollRefusedAttempt = this::pollRefused;
 
     private Reaper(int epoll, int wake) {
         this.epoll = epoll;
@@ -165,7 +168,13 @@ final class Reaper implements Runnable {
     void watchSoon(PidfdProcess child) {
         unwatched.add(child);
         if (sweeping.compareAndSet(false, true)) {
-            execute(this::sweep);
+            try {
+                execute(sweepTask);
+            } catch (Throwable t) {
+                // out of memory queueing it: the next spawn's call queues the sweep again
+                sweeping.set(false);
+                throw t;
+            }
         }
     }
 
@@ -233,7 +242,12 @@ final class Reaper implements Runnable {
             }
             polled.add(child);
             if (polling.compareAndSet(false, true)) {
-                retryUntilDone(this::pollRefused);
+                try {
+                    retryUntilDone(pollRefusedAttempt);
+                } catch (Throwable t) {
+                    polling.set(false);
+                    throw t;
+                }
             }
         }
     }
@@ -390,7 +404,8 @@ final class Reaper implements Runnable {
         } else {
             int count = LibSpawn.spawn_epoll_wait(epoll, ready, BATCH, timeoutMillis());
             if (count < 0) {
-                epollGone(count);
+                // nothing but a lost epoll fd makes epoll_wait fail here (EINTR reads as 0)
+                pollFromNowOn(count);
                 return;
             }
             for (int i = 0; i < count; i++) {
@@ -410,21 +425,28 @@ final class Reaper implements Runnable {
     }
 
     /**
-     * Whether {@code error} from an epoll call says our epoll fd is not ours any more (EBADF, or
-     * EINVAL: the number now names another file); the loop then polls, keeping what it watches.
+     * Whether {@code error} from epoll_ctl says our epoll fd is not ours any more (EBADF, or
+     * EINVAL: the number now names a file that is not an epoll); the loop then polls, keeping
+     * what it watches. A number reused by another epoll (a selector's) cannot be told apart.
      */
     private boolean epollGone(int error) {
         if (error != -Errno.EBADF && error != -Errno.EINVAL) {
             return false;
         }
+        pollFromNowOn(error);
+        return true;
+    }
+
+    private void pollFromNowOn(int error) {
         if (!epollFailed) {
             epollFailed = true;
+            // the loop may sit in epoll_wait on the old instance: its eventfd still wakes it
+            LibSpawn.spawn_eventfd_signal(wake);
             LockSupport.unpark(thread);
             logSafely("the spawn loop's epoll fd " + epoll + " failed (" + Errno.describe(-error)
                     + "), closed elsewhere in this process; the loop polls every " + POLL_MILLIS
                     + " ms from now on", null);
         }
-        return true;
     }
 
     /** Without epoll: every watched fd is treated as ready (handlers take EAGAIN in their stride). */
@@ -434,8 +456,9 @@ final class Reaper implements Runnable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(timeout < 0 ? POLL_MILLIS
                     : Math.min(timeout, POLL_MILLIS)));
         }
-        for (Map.Entry<Long, Object> entry : watched.entrySet()) {
-            dispatch(entry.getKey(), entry.getValue());
+        for (Long token : watched.keySet()) {
+            // an earlier handler of this pass may have unregistered it
+            dispatch(token, watched.get(token));
         }
     }
 
@@ -461,7 +484,7 @@ final class Reaper implements Runnable {
             if (task == null) {
                 return;
             }
-            guarded(task::run);
+            guardedRun(task);
         }
     }
 
@@ -471,7 +494,7 @@ final class Reaper implements Runnable {
         while ((first = timers.peek()) != null && (first.cancelled || first.deadline - now <= 0)) {
             pollTimer();
             if (!first.cancelled) {
-                guarded(first.action::run);
+                guardedRun(first.action);
             }
         }
     }
@@ -498,6 +521,18 @@ final class Reaper implements Runnable {
             handler.ready();
         } catch (Throwable t) {
             logSafely("a spawn loop handler failed; the loop goes on", t);
+        }
+    }
+
+    /**
+     * The same for a task or timer already taken off its queue: called with the object itself,
+     * as a method reference made here could fail to allocate and lose it.
+     */
+    private static void guardedRun(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            logSafely("a spawn loop task failed; the loop goes on", t);
         }
     }
 
