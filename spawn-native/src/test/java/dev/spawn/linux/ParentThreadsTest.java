@@ -14,7 +14,6 @@ import dev.spawn.ToolResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,28 +90,39 @@ class ParentThreadsTest {
         }
     }
 
-    /** Until {@code count} spawn-parent threads each have a child (the ones stuck in their open). */
+    /**
+     * Until {@code count} children of this JVM wait before their exec: such a child still has the
+     * name of the thread that cloned it, {@code spawn-parent-N}. (Read from {@code /proc/N/stat},
+     * not from a thread's {@code children} file, which kernels without CONFIG_PROC_CHILDREN lack.)
+     */
     private static void awaitChildrenOfParentThreads(int count) throws IOException, InterruptedException {
+        long self = ProcessHandle.current().pid();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            int parents = 0;
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
+            int stuck = 0;
+            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    if (!process.getFileName().toString().matches("[0-9]+")) {
+                        continue;
+                    }
+                    String stat;
                     try {
-                        String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
-                        String children = Files.readString(task.resolve("children"), StandardCharsets.UTF_8).trim();
-                        if (name.startsWith("spawn-parent-") && !children.isEmpty()) {
-                            parents++;
-                        }
-                    } catch (NoSuchFileException gone) {
-                        // a thread that ended while we looked
+                        stat = Files.readString(process.resolve("stat"), StandardCharsets.UTF_8);
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    // "pid (comm) state ppid ...": comm may hold spaces and parens
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (name.startsWith("spawn-parent-") && Long.parseLong(rest[1]) == self) {
+                        stuck++;
                     }
                 }
             }
-            if (parents >= count) {
+            if (stuck >= count) {
                 return;
             }
-            assertTrue(System.nanoTime() < deadline, parents + " of " + count + " parent threads have a child");
+            assertTrue(System.nanoTime() < deadline, stuck + " of " + count + " children wait before exec");
             Thread.sleep(10);
         }
     }
