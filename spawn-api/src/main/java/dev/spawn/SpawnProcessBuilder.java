@@ -455,22 +455,32 @@ public final class SpawnProcessBuilder {
             }
             CommandResolver resolver = environment == null ? Holder.RESOLVER_INHERITED : Holder.RESOLVER_REPLACED;
             CommandResolver.Resolution found = resolver.resolve(program, directory);
-            // as the JDK's child: EACCES from any candidate is the answer if nothing else runs
+            // as the JDK's child: EACCES from any candidate is the answer if nothing else runs,
+            // else the errno of the exec in the last PATH entry
             boolean denied = false;
             Throwable deniedBy = null;
+            int lastErrno = 0;
+            Throwable lastCause = null;
+            // a candidate's child opened the redirect files: the JDK opens them once, so they
+            // are not opened again to report the failure, nor at all when a second open could
+            // hang (a FIFO whose peer the first open took)
+            boolean redirectsOpened = false;
             while (true) {
                 denied |= found.denied();
                 if (!found.found()) {
-                    int errno = denied && found.errno() == Errno.ENOENT ? Errno.EACCES : found.errno();
-                    throw execFailure(errno, errno == Errno.EACCES ? deniedBy : null);
+                    int errno = denied && found.errno() == Errno.ENOENT ? Errno.EACCES
+                            : lastErrno != 0 ? lastErrno : found.errno();
+                    Throwable cause = errno == Errno.EACCES ? deniedBy : lastErrno != 0 ? lastCause : null;
+                    throw redirectsOpened ? afterRedirects(errno, cause) : execFailure(errno, cause);
                 }
                 int errno;
                 Throwable library;
                 try {
                     return spawn(found.absolute(), request);
                 } catch (CandidateFailed e) {
-                    if (!found.searched() || !searchGoesOn(e.errno)) {
-                        throw jdkShaped(e);
+                    redirectsOpened |= e.redirectsOpened;
+                    if (!found.searched() || !searchGoesOn(e.errno) || redirectsOpened && !redirectsReopenSafely()) {
+                        throw redirectsOpened ? afterRedirects(e.errno, e.getCause()) : execFailure(e.errno, e.getCause());
                     }
                     errno = e.errno;
                     library = e.getCause();
@@ -478,9 +488,12 @@ public final class SpawnProcessBuilder {
                     if (e.stage() == SpawnException.Stage.EXEC && e.errno() == Errno.ENOEXEC) {
                         return viaShell(found.execName(), request);
                     }
-                    if (!found.searched() || e.stage() != SpawnException.Stage.EXEC || !searchGoesOn(e.errno())) {
+                    boolean resumes = found.searched() && e.stage() == SpawnException.Stage.EXEC
+                            && searchGoesOn(e.errno());
+                    if (!resumes || !redirectsReopenSafely()) {
                         throw translate(e);
                     }
+                    redirectsOpened = true;
                     errno = e.errno();
                     library = e;
                 }
@@ -488,8 +501,16 @@ public final class SpawnProcessBuilder {
                     denied = true;
                     deniedBy = library;
                 }
+                // the JDK reports the last entry's exec; past a candidate in it, nothing else runs
+                lastErrno = resolver.isLastEntry(found.pathIndex()) ? errno : 0;
+                lastCause = library;
                 found = resolver.resolve(program, directory, found.pathIndex() + 1);
             }
+        }
+
+        /** Whether every redirect file may be opened once more: none is a FIFO or a device. */
+        private boolean redirectsReopenSafely() {
+            return openedTwiceSafely(in) == in && openedTwiceSafely(out) == out && openedTwiceSafely(err) == err;
         }
 
         /**
@@ -498,8 +519,11 @@ public final class SpawnProcessBuilder {
          * missing or not executable, a file on a noexec mount, one that vanished, is still run.
          */
         private boolean searchGoesOn(int errno) {
-            return errno == Errno.ENOENT || errno == Errno.EACCES || errno == Errno.ENOTDIR || errno == Errno.ELOOP
-                    || errno == Errno.ESTALE || errno == Errno.ENODEV || errno == Errno.ETIMEDOUT;
+            return errno == Errno.ENOENT || errno == Errno.EACCES || errno == Errno.ENOTDIR
+                    || errno == Errno.ESTALE || errno == Errno.ENODEV || errno == Errno.ETIMEDOUT
+                    // the JDK's own search goes on after ELOOP; glibc's execvp, which it uses for
+                    // an inherited environment, does not
+                    || errno == Errno.ELOOP && environment != null;
         }
 
         /** What execvp does with a file the kernel cannot exec: {@code /bin/sh file args...}. */

@@ -130,6 +130,11 @@ public final class CommandResolver {
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT, -1, denied);
     }
 
+    /** Whether PATH entry {@code index} is the last one searched. */
+    public boolean isLastEntry(int index) {
+        return index == directories.size() - 1;
+    }
+
     /**
      * What the JDK's child gets for a name longer than NAME_MAX: ENAMETOOLONG from the first
      * PATH directory that exists (the search goes past missing ones), ENOENT when none does.

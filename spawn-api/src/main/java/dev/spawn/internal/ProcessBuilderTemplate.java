@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,10 @@ import java.util.regex.Pattern;
  */
 final class ProcessBuilderTemplate implements BackendTemplate {
     /** JDK 17 says "error=2, ...", JDK 25 "Exec failed, error: 2 (...)". */
+    /** What execve gives and a pipe2 or fork in the JDK's parent does not (EMFILE, EAGAIN, ENOMEM). */
+    private static final Set<Integer> EXEC_ERRNOS = Set.of(Errno.ENOENT, Errno.EACCES, Errno.ENOEXEC, Errno.E2BIG,
+            Errno.ETXTBSY, Errno.ENOTDIR, Errno.ELOOP, Errno.ENAMETOOLONG, Errno.EISDIR, Errno.ESTALE, Errno.ENODEV,
+            Errno.ETIMEDOUT);
     private static final Pattern ERROR_CODE = Pattern.compile("error[=:] ?(\\d+)");
     /** FileInputStream's and FileOutputStream's "path (description)". */
     private static final Pattern REDIRECT_FAILURE = Pattern.compile("(.*) \\(([^()]*)\\)");
@@ -125,7 +130,10 @@ final class ProcessBuilderTemplate implements BackendTemplate {
      * ProcessBuilder names the errno only in its message; keep it, and the original as suppressed.
      * A redirect file it could not open comes as a {@link FileNotFoundException} cause,
      * {@code "path (description)"}: its errno and path are that file's. A failed exec or chdir
-     * says {@code error=N}; it is about the working directory when that is not a directory.
+     * says {@code error=N}; it is about the working directory when that is not a directory, else
+     * about the exec in the JDK's child when N is one that execve gives
+     * ({@link SpawnException.Stage#EXEC}, as a native backend reports it, so that the drop-in's
+     * PATH search goes on after it here too), else about the JDK's pipes or fork.
      */
     private SpawnException translate(IOException e, SpawnRequest request) {
         String directory = request.directory() == null ? null : request.directory().toString();
@@ -135,6 +143,7 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         String step;
         String subject;
         int target = -1;
+        SpawnException.Stage stage = SpawnException.Stage.BEFORE_CHILD;
         if (errno > 0) {
             subject = redirect.group(1);
             step = "open redirect file \"" + subject + "\"";
@@ -145,8 +154,9 @@ final class ProcessBuilderTemplate implements BackendTemplate {
             boolean directoryFailed = directory != null && !Files.isDirectory(request.directory());
             subject = directoryFailed ? directory : executable.toString();
             step = directoryFailed ? "chdir \"" + directory + "\"" : "ProcessBuilder.start";
+            stage = directoryFailed || !EXEC_ERRNOS.contains(errno) ? stage : SpawnException.Stage.EXEC;
         }
-        SpawnException translated = new SpawnException(SpawnException.Stage.BEFORE_CHILD, errno,
+        SpawnException translated = new SpawnException(stage, errno,
                 executable.toString(), directory, step, -1, null, subject, target);
         translated.addSuppressed(e);
         return translated;

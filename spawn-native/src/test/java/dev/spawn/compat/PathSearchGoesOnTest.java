@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spawn.SpawnProcessBuilder;
 import dev.spawn.linux.ChildJvm;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A PATH entry whose candidate fails to exec (its {@code #!} interpreter missing or not
  * executable) does not end the search: the JDK's child and glibc's {@code execvp} try the next
- * entry, and report EACCES over ENOENT if nothing runs. Each builder runs in a child JVM whose
- * PATH starts with two directories of the test's ({@link Child}); the lines they print must be
- * equal, and the JDK's must be the ones expected.
+ * entry, report EACCES over ENOENT if nothing runs, and else the errno of the exec in the last
+ * entry. Each builder runs in a child JVM whose PATH is two directories of the test's
+ * ({@link Child}); the lines they print must be equal, and the JDK's must be the ones expected.
  */
 class PathSearchGoesOnTest {
     @TempDir
@@ -40,7 +41,13 @@ class PathSearchGoesOnTest {
         script(first.resolve("denied-only"), denied);
         script(first.resolve("denied-then-missing"), denied);
         script(second.resolve("denied-then-missing"), missing);
-        String path = first + ":" + second + ":" + System.getenv("PATH");
+        // an interpreter path through a file: ENOTDIR, reported only from the last entry
+        String notDirectory = "#!" + plainInterpreter + "/x\n";
+        script(first.resolve("not-a-directory-first"), notDirectory);
+        script(second.resolve("not-a-directory-last"), notDirectory);
+        script(first.resolve("redirected"), missing);
+        script(second.resolve("redirected"), works);
+        String path = first + ":" + second;
 
         List<String> jdk = childJvm("jdk", path);
         List<String> spawn = childJvm("spawn", path);
@@ -55,6 +62,11 @@ class PathSearchGoesOnTest {
                     + " error=13, Permission denied"), jdk.toString());
             assertTrue(jdk.contains(environment + " denied-then-missing: IOException: Cannot run program"
                     + " \"denied-then-missing\": error=13, Permission denied"), jdk.toString());
+            assertTrue(jdk.contains(environment + " not-a-directory-first: IOException: Cannot run program"
+                    + " \"not-a-directory-first\": error=2, No such file or directory"), jdk.toString());
+            assertTrue(jdk.contains(environment + " not-a-directory-last: IOException: Cannot run program"
+                    + " \"not-a-directory-last\": error=20, Not a directory"), jdk.toString());
+            assertTrue(jdk.contains(environment + " redirected: exit 0 second"), jdk.toString());
         }
     }
 
@@ -65,7 +77,7 @@ class PathSearchGoesOnTest {
 
     private List<String> childJvm(String builder, String path) throws Exception {
         String out = ChildJvm.run(Child.class, dir.resolve(builder + ".stderr"),
-                environment -> environment.put("PATH", path), builder);
+                environment -> environment.put("PATH", path), builder, dir.toString());
         return List.of(out.split("\n"));
     }
 
@@ -74,18 +86,22 @@ class PathSearchGoesOnTest {
         private Child() {
         }
 
-        public static void main(String[] args) throws InterruptedException {
+        public static void main(String[] args) throws InterruptedException, IOException {
             boolean jdk = args[0].equals("jdk");
             for (boolean replaced : new boolean[] {false, true}) {
                 for (String program : List.of("missing-then-works", "denied-then-works", "missing-only",
-                        "denied-only", "denied-then-missing")) {
+                        "denied-only", "denied-then-missing", "not-a-directory-first", "not-a-directory-last",
+                        "redirected")) {
                     System.out.println((replaced ? "replaced " : "inherited ") + program + ": "
-                            + run(jdk, program, replaced));
+                            + run(jdk, program, replaced, args[1]));
                 }
             }
         }
 
-        private static String run(boolean jdk, String program, boolean touchEnvironment) throws InterruptedException {
+        /** {@code redirected} sends its stdout to a file, which a failed candidate's child opened first. */
+        private static String run(boolean jdk, String program, boolean touchEnvironment, String dir)
+                throws InterruptedException, IOException {
+            File output = new File(dir, (jdk ? "jdk-" : "spawn-") + touchEnvironment + ".out");
             try {
                 Process process;
                 if (jdk) {
@@ -93,21 +109,30 @@ class PathSearchGoesOnTest {
                     if (touchEnvironment) {
                         builder.environment().put("TOUCHED", "1");
                     }
+                    if (program.equals("redirected")) {
+                        builder.redirectOutput(output);
+                    }
                     process = builder.start();
                 } else {
                     SpawnProcessBuilder builder = new SpawnProcessBuilder(program);
                     if (touchEnvironment) {
                         builder.environment().put("TOUCHED", "1");
                     }
+                    if (program.equals("redirected")) {
+                        builder.redirectOutput(output);
+                    }
                     process = builder.start();
                 }
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                return "exit " + process.waitFor() + " " + out;
+                int exit = process.waitFor();
+                if (program.equals("redirected")) {
+                    out = Files.readString(output.toPath()).trim();
+                }
+                return "exit " + exit + " " + out;
             } catch (IOException e) {
                 // JDK 25 words the detail differently; the errno is what both must agree on
-                String message = e.getMessage().replace("Exec failed, error: 2 (No such file or directory) ",
-                        "error=2, No such file or directory").replace(
-                        "Exec failed, error: 13 (Permission denied) ", "error=13, Permission denied");
+                String message = e.getMessage().replaceAll("Exec failed, error: (\\d+) \\(([^)]*)\\) ",
+                        "error=$1, $2");
                 return e.getClass().getSimpleName() + ": " + message;
             }
         }

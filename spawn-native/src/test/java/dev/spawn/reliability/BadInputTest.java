@@ -98,16 +98,16 @@ class BadInputTest {
                 "exit 0", "exit 0");
         row(rows, "argument of MAX_ARG_STRLEN bytes (128 KiB)",
                 s -> spawnProbe(s, SpawnRequest.builder("p", "exit", "0", "x".repeat(MAX_ARG_STRLEN))),
-                "SpawnException EXEC E2BIG", "SpawnException BEFORE_CHILD E2BIG");
+                "SpawnException EXEC E2BIG", "SpawnException EXEC E2BIG");
         row(rows, "1 MiB argument",
                 s -> spawnProbe(s, SpawnRequest.builder("p", "exit", "0", "x".repeat(1 << 20))),
-                "SpawnException EXEC E2BIG", "SpawnException BEFORE_CHILD E2BIG");
+                "SpawnException EXEC E2BIG", "SpawnException EXEC E2BIG");
         row(rows, "environment value of 1 MiB",
                 s -> spawnProbe(s, SpawnRequest.builder("p", "exit", "0").environment(Map.of("BIG", "x".repeat(1 << 20)))),
-                "SpawnException EXEC E2BIG", "SpawnException BEFORE_CHILD E2BIG");
+                "SpawnException EXEC E2BIG", "SpawnException EXEC E2BIG");
         row(rows, "argv of 4 MiB in 64 KiB strings (above ARG_MAX = 2 MiB with an 8 MiB stack)",
                 s -> spawnProbe(s, SpawnRequest.builder(manyArgs(64, 64 * 1024))),
-                "SpawnException EXEC E2BIG", "SpawnException BEFORE_CHILD E2BIG");
+                "SpawnException EXEC E2BIG", "SpawnException EXEC E2BIG");
         row(rows, "relative template path", s -> s.template(Paths.get("bin/true")),
                 "IllegalArgumentException", "IllegalArgumentException");
         row(rows, "directory as the template", s -> s.template(dir),
