@@ -186,9 +186,9 @@ static bool unpack_into(char **vec, const char *packed, int32_t len,
 }
 
 /* One allocation holds argv then envp, so *envp_out = *vec_out + argc + 1,
- * or argv alone when envc is SPAWN_ENV_INHERIT and *envp_out is environ as
- * it is now. It is built before the child exists: the child may not
- * allocate. */
+ * or argv alone when envc is SPAWN_ENV_INHERIT and *envp_out is NULL: the
+ * exec takes environ as it is then (inherited_environ()). It is built
+ * before the child exists: the child may not allocate. */
 int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
 		   const char *envp, int32_t envp_len, int32_t envc,
 		   char ***vec_out, char *const **envp_out)
@@ -210,6 +210,6 @@ int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
 		return -EINVAL;
 	}
 	*vec_out = vec;
-	*envp_out = inherit ? environ : vec + argc + 1;
+	*envp_out = inherit ? NULL : vec + argc + 1;
 	return 0;
 }

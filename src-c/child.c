@@ -101,10 +101,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CHILD_STACK_SIZE (32 * 1024)
+/* probe_main makes three calls in one frame */
+#define PROBE_STACK_SIZE (8 * 1024)
 /* Where a displaced held fd goes: above stdio and the fds callers usually
  * dup2 into, so it rarely has to move twice. */
 #define HELD_FD_BASE 10
@@ -385,6 +389,7 @@ CHILD_FN static void apply_options(struct child *c)
 CHILD_FN static int child_main(void *arg)
 {
 	struct child *c = arg;
+	char *const *envp;
 	long r;
 
 	reset_caught_signals();
@@ -400,10 +405,11 @@ CHILD_FN static int child_main(void *arg)
 		if (r)
 			child_fail(c, c->nactions, r);
 	}
+	envp = c->envp ? c->envp : inherited_environ();
 	if (c->flags & SPAWN_FLAG_EXEC_BY_PATH)
-		r = syscall(SYS_execve, c->path, c->argv, c->envp);
+		r = syscall(SYS_execve, c->path, c->argv, envp);
 	else
-		r = syscall(SYS_execveat, c->held, "", c->argv, c->envp,
+		r = syscall(SYS_execveat, c->held, "", c->argv, envp,
 			    AT_EMPTY_PATH);
 	child_fail(c, -1, sys_result(r));
 	return 127;
@@ -440,4 +446,74 @@ int clone_child(struct child *c, int *pidfd)
 	err = errno;
 	restore_signals(c->mask);
 	return pid < 0 ? -err : pid;
+}
+
+/* ------------------------------------------------------------------ */
+/* The probe child: the calls every userspace child makes, made once. */
+/* ------------------------------------------------------------------ */
+
+struct probe {
+	volatile int32_t calling; /* SPAWN_PROBE_* of the call in progress */
+};
+
+/* Exits with the errno of the first call refused, 0 when none was. The fd
+ * openat2 returns is this child's own (no CLONE_FILES); its exit closes it. */
+CHILD_FN static int probe_main(void *arg)
+{
+	struct probe *p = arg;
+	struct spawn_open_how how = { .flags = O_PATH | O_CLOEXEC };
+	long r;
+
+	/* a trapping filter's SIGSYS must end this child, not run a handler
+	 * of the caller's on the caller's memory */
+	set_default(SIGSYS);
+	p->calling = SPAWN_PROBE_CLOSE_RANGE;
+	r = close_range_raw(~0U, ~0U, SPAWN_CLOSE_RANGE_CLOEXEC);
+	if (!r) {
+		p->calling = SPAWN_PROBE_OPENAT2;
+		r = sys_result(syscall(SYS_openat2, AT_FDCWD, "/", &how,
+				       sizeof(how)));
+	}
+	syscall(SYS_exit, r < 0 ? (int)-r : 0);
+	return 0;
+}
+
+/*
+ * A filter may kill rather than refuse (SECCOMP_RET_KILL_PROCESS, TRAP:
+ * systemd's SystemCallFilter= kills by default), so the calls are made in
+ * a child of their own, which is all such a filter can take. 0 when both
+ * passed; else -errno with *refused the call, or, when the child was
+ * killed, -EPERM with SPAWN_PROBE_KILLED added to it.
+ */
+int probe_calls(int32_t *refused)
+{
+	_Alignas(16) char stack[PROBE_STACK_SIZE];
+	struct probe p = { .calling = 0 };
+	siginfo_t info;
+	uint64_t mask;
+	int pid, pidfd = -1, err, r;
+
+	block_all_signals(&mask);
+	pid = clone(probe_main, stack + sizeof(stack),
+		    CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &p, &pidfd);
+	err = errno;
+	restore_signals(mask);
+	if (pid < 0)
+		return -err;
+	memset(&info, 0, sizeof(info));
+	while ((r = waitid(SPAWN_P_PIDFD, (id_t)pidfd, &info, WEXITED)) < 0 &&
+	       errno == EINTR)
+		;
+	err = errno;
+	close(pidfd);
+	if (r < 0)
+		return -err;
+	*refused = p.calling;
+	if (info.si_code != CLD_EXITED) {
+		*refused |= SPAWN_PROBE_KILLED;
+		return -EPERM;
+	}
+	if (!info.si_status)
+		*refused = 0;
+	return -info.si_status;
 }

@@ -46,6 +46,20 @@ int unpack_vectors(const char *argv, int32_t argv_len, int32_t argc,
 		   const char *envp, int32_t envp_len, int32_t envc,
 		   char ***vec_out, char *const **envp_out);
 
+/* SPAWN_ENV_INHERIT's environment, read at the exec as the JDK's child reads
+ * it: a setenv that moved the array while a userspace child waited in its
+ * actions must not leave that child a stale pointer. clearenv() leaves
+ * environ NULL, which execve takes as empty but the RFC's spawn may not.
+ * The userspace child calls it too, so no sanitizer instruments it. */
+extern char **environ;
+__attribute__((no_sanitize("address", "undefined"))) static inline char *const *
+inherited_environ(void)
+{
+	static char *const empty[] = { NULL };
+
+	return environ ? environ : empty;
+}
+
 /* child.c */
 
 struct child {
@@ -54,7 +68,7 @@ struct child {
 	int32_t flags;
 	const char *path;
 	char *const *argv;
-	char *const *envp;
+	char *const *envp; /* NULL: inherited_environ() at the exec */
 	uint64_t mask;    /* the caller's signal mask */
 	int32_t opts;     /* SPAWN_OPT_* */
 	int32_t pgid;     /* for SPAWN_OPT_SETPGID */
@@ -69,5 +83,6 @@ struct child {
 };
 
 int clone_child(struct child *c, int *pidfd);
+int probe_calls(int32_t *refused);
 
 #endif

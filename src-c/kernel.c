@@ -101,7 +101,7 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 				 SPAWN_TEMPLATE_SPAWN_INHERIT_FDS : 0,
 		.pidfd = SPAWN_PTR(&pidfd),
 		.argv = SPAWN_PTR(vec),
-		.envp = SPAWN_PTR(env),
+		.envp = SPAWN_PTR(env ? env : inherited_environ()),
 		.actions = nactions ? SPAWN_PTR(decoded.act) : 0,
 		.actions_len = (uint64_t)nactions,
 	};

@@ -36,9 +36,10 @@
 #define SPAWN_MAX_ACTIONS 256
 #define SPAWN_RESULT_WORDS 4
 #define SPAWN_IDENTITY_WORDS 10
-/* envc for "the caller's environment as it is at the call" (environ, with
- * envp NULL and envp_len 0): what posix_spawn(..., environ) and the JDK's
- * execvp give a child, including what native code changed with setenv. */
+/* envc for "the caller's environment as it is" (environ, with envp NULL
+ * and envp_len 0), read at the exec (userspace) or the spawn call (kernel):
+ * what the JDK's child gives the program, including what native code
+ * changed with setenv. */
 #define SPAWN_ENV_INHERIT (-1)
 
 /* spawn flags (both backends) */
@@ -127,11 +128,14 @@ SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 
 /*
  * 0 when this process may make the system calls a userspace spawn makes in
- * its child (close_range with CLOSE_RANGE_CLOEXEC, openat2); else -errno
- * of the first one refused, named in *refused (SPAWN_PROBE_*).
+ * its child (close_range with CLOSE_RANGE_CLOEXEC, openat2), made in a
+ * child of their own, as a filter may kill; else -errno of the first one
+ * refused, named in *refused (SPAWN_PROBE_*).
  */
 #define SPAWN_PROBE_CLOSE_RANGE 1
 #define SPAWN_PROBE_OPENAT2 2
+/* added to *refused (with -EPERM) when a filter killed the probing child */
+#define SPAWN_PROBE_KILLED 0x100
 SPAWN_EXPORT int spawn_user_probe(int32_t *refused);
 
 /*

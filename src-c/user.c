@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -342,24 +341,13 @@ SPAWN_EXPORT int spawn_user_spawn_opts(int32_t held_fd, const char *path,
  * A kernel new enough for them can still refuse them: a seccomp filter
  * older than the calls (container runtimes' default profiles answered
  * close_range and openat2 with EPERM or ENOSYS for years) fails every
- * spawn in the child, where no fallback can see why. Both calls here are
- * no-ops: a range above every fd, and an O_PATH open of "/" closed again.
+ * spawn in the child, where no fallback can see why. probe_calls (child.c)
+ * makes both, as no-ops, in a child of their own.
  */
 SPAWN_EXPORT int spawn_user_probe(int32_t *refused)
 {
-	struct spawn_open_how how = { .flags = O_PATH | O_CLOEXEC };
-	long fd;
-
 	if (!refused)
 		return -EINVAL;
-	*refused = SPAWN_PROBE_CLOSE_RANGE;
-	if (syscall(SYS_close_range, ~0U, ~0U, SPAWN_CLOSE_RANGE_CLOEXEC))
-		return -errno;
-	*refused = SPAWN_PROBE_OPENAT2;
-	fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
-	if (fd < 0)
-		return -errno;
-	close((int)fd);
 	*refused = 0;
-	return 0;
+	return probe_calls(refused);
 }

@@ -813,15 +813,17 @@ static void test_spawn_env_inherit_is_live(void)
 	}
 }
 
-/* In a forked child: a seccomp filter answering syscall nr with EPERM,
- * then the probe; the exit status carries its result. */
-static int probe_under_filter(long nr)
+/* In a forked child: a seccomp filter answering syscall nr with `action`,
+ * then the probe; the exit status carries what it named (or 98: not the
+ * EPERM expected, 99: no filter), so the caller of the probe must outlive
+ * a filter that kills. */
+static int probe_under_filter(long nr, uint32_t action)
 {
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, action),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { .len = 4, .filter = insns };
@@ -835,7 +837,8 @@ static int probe_under_filter(long nr)
 			_exit(99);
 		if (spawn_user_probe(&refused) != -EPERM)
 			_exit(98);
-		_exit(refused);
+		_exit(refused & SPAWN_PROBE_KILLED ?
+			      200 + (refused & ~SPAWN_PROBE_KILLED) : refused);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
@@ -852,8 +855,17 @@ static void test_user_probe(void)
 	CHECK_INT(spawn_user_probe(&refused), 0);
 	CHECK_INT(refused, 0);
 	CHECK_INT(spawn_user_probe(NULL), -EINVAL);
-	CHECK_INT(probe_under_filter(SYS_close_range), SPAWN_PROBE_CLOSE_RANGE);
-	CHECK_INT(probe_under_filter(SYS_openat2), SPAWN_PROBE_OPENAT2);
+	CHECK_INT(probe_under_filter(SYS_close_range,
+				     SECCOMP_RET_ERRNO | EPERM),
+		  SPAWN_PROBE_CLOSE_RANGE);
+	CHECK_INT(probe_under_filter(SYS_openat2, SECCOMP_RET_ERRNO | EPERM),
+		  SPAWN_PROBE_OPENAT2);
+	/* a filter that kills takes the probe's child, not its caller */
+	CHECK_INT(probe_under_filter(SYS_close_range,
+				     SECCOMP_RET_KILL_PROCESS),
+		  200 + SPAWN_PROBE_CLOSE_RANGE);
+	CHECK_INT(probe_under_filter(SYS_openat2, SECCOMP_RET_TRAP),
+		  200 + SPAWN_PROBE_OPENAT2);
 }
 
 static void test_spawn_signal_and_nohang(void)

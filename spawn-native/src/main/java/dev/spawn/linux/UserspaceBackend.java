@@ -16,6 +16,8 @@ public final class UserspaceBackend implements SpawnBackend {
     private static final int[] MINIMUM_KERNEL = {5, 11};
     /** The shim's {@code SPAWN_PROBE_CLOSE_RANGE}: which call {@code spawn_user_probe} found refused. */
     private static final int PROBE_CLOSE_RANGE = 1;
+    /** The shim's {@code SPAWN_PROBE_KILLED}: the probing child was killed making the call. */
+    private static final int PROBE_KILLED = 0x100;
 
     /** For {@link java.util.ServiceLoader}. */
     public UserspaceBackend() {
@@ -136,9 +138,11 @@ public final class UserspaceBackend implements SpawnBackend {
             int[] refused = new int[1];
             int probed = LibSpawn.spawn_user_probe(refused);
             if (probed < 0) {
-                return new UnsupportedOperationException((refused[0] == PROBE_CLOSE_RANGE
-                        ? "close_range(CLOSE_RANGE_CLOEXEC)" : "openat2") + ", which a spawn's child makes, is"
-                        + " refused here: " + Errno.describe(-probed) + " (a seccomp filter older than the call?)");
+                String call = (refused[0] & ~PROBE_KILLED) == PROBE_CLOSE_RANGE
+                        ? "close_range(CLOSE_RANGE_CLOEXEC)" : "openat2";
+                return new UnsupportedOperationException(call + ", which a spawn's child makes, is refused here: "
+                        + ((refused[0] & PROBE_KILLED) != 0 ? "a child that made it was killed"
+                                : Errno.describe(-probed)) + " (a seccomp filter older than the call?)");
             }
             return null;
         }

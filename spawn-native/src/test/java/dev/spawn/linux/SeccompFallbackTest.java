@@ -1,6 +1,7 @@
 package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -31,7 +32,9 @@ class SeccompFallbackTest {
         assertEquals("filter installed", lines.get(0));
         assertEquals("USERSPACE unavailable: openat2, which a spawn's child makes, is refused here:"
                 + " EPERM (Operation not permitted) (a seccomp filter older than the call?)", lines.get(1));
-        assertEquals("preferred PROCESS_BUILDER", lines.get(2));
+        // KERNEL_TEMPLATE, where the kernel has it, does its actions itself: openat2 is not its
+        assertTrue(lines.get(2).equals("preferred PROCESS_BUILDER") || lines.get(2).equals("preferred KERNEL_TEMPLATE"),
+                lines.get(2));
         assertEquals("ran: exit 0 ok", lines.get(3));
     }
 
