@@ -191,7 +191,9 @@ CHILD_FN static bool is_hidden(const struct child *c, int fd)
 /* Called before `target` gets a new file: if our exec fd sits there, it
  * moves out of the way first. Where no number from HELD_FD_BASE can be had
  * (RLIMIT_NOFILE at or below it, or all taken) any free one above stdio
- * will do: the kernel's dup2 or open onto `target` would not fail there. */
+ * will do, as the kernel's dup2 or open onto `target` would not fail there.
+ * With no free number at all the move fails (EMFILE) where the kernel's
+ * would not: the price of keeping our fd in the caller's table. */
 CHILD_FN static long keep_held(struct child *c, int target)
 {
 	long fd;
