@@ -107,7 +107,7 @@
 #include <unistd.h>
 
 #define CHILD_STACK_SIZE (32 * 1024)
-/* probe_main makes three calls in one frame */
+/* probe_main makes a few calls in one frame */
 #define PROBE_STACK_SIZE (8 * 1024)
 /* Where a displaced held fd goes: above stdio and the fds callers usually
  * dup2 into, so it rarely has to move twice. */
@@ -451,53 +451,47 @@ int clone_child(struct child *c, int *pidfd)
 }
 
 /* ------------------------------------------------------------------ */
-/* The probe child: the calls every userspace child makes, made once. */
+/* The probe children: the calls every userspace child makes, made once. */
 /* ------------------------------------------------------------------ */
 
-struct probe {
-	volatile int32_t calling; /* SPAWN_PROBE_* of the call in progress */
-};
-
-/* Exits with the errno of the first call refused, 0 when none was. The fd
- * openat2 returns is this child's own (no CLONE_FILES); its exit closes it. */
+/* Exits with the errno of the call (0 when it passed). The fd openat2
+ * returns is this child's own; its exit closes it. */
 CHILD_FN static int probe_main(void *arg)
 {
-	struct probe *p = arg;
+	int which = *(const int *)arg;
 	struct spawn_open_how how = { .flags = O_PATH | O_CLOEXEC };
 	long r;
 
-	/* a trapping filter's SIGSYS must end this child, not run a handler
-	 * of the caller's on the caller's memory */
+	/* a filter that kills dumps core: not this copy of the caller's memory */
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* a trapping filter's SIGSYS must end this child, not run a handler */
 	set_default(SIGSYS);
-	p->calling = SPAWN_PROBE_CLOSE_RANGE;
-	r = close_range_raw(~0U, ~0U, SPAWN_CLOSE_RANGE_CLOEXEC);
-	if (!r) {
-		p->calling = SPAWN_PROBE_OPENAT2;
+	if (which == SPAWN_PROBE_CLOSE_RANGE)
+		r = close_range_raw(~0U, ~0U, SPAWN_CLOSE_RANGE_CLOEXEC);
+	else
 		r = sys_result(syscall(SYS_openat2, AT_FDCWD, "/", &how,
 				       sizeof(how)));
-	}
-	syscall(SYS_exit, r < 0 ? (int)-r : 0);
+	syscall(SYS_exit, r < 0 ? (int)(-r > 255 ? 255 : -r) : 0);
 	return 0;
 }
 
 /*
- * A filter may kill rather than refuse (SECCOMP_RET_KILL_PROCESS, TRAP:
- * systemd's SystemCallFilter= kills by default), so the calls are made in
- * a child of their own, which is all such a filter can take. 0 when both
- * passed; else -errno with *refused the call, or, when the child was
- * killed, -EPERM with SPAWN_PROBE_KILLED added to it.
+ * One call in a child of its own, as a filter may kill rather than refuse
+ * (SECCOMP_RET_KILL_PROCESS, TRAP: systemd's SystemCallFilter= kills by
+ * default). Not CLONE_VM: a kill dumps core, and before Linux 5.16 the dump
+ * first kills every process sharing the memory, the caller too. The copy
+ * costs page tables once per JVM.
  */
-int probe_calls(int32_t *refused)
+static int probe_one(int which, int32_t *refused)
 {
 	_Alignas(16) char stack[PROBE_STACK_SIZE];
-	struct probe p = { .calling = 0 };
 	siginfo_t info;
 	uint64_t mask;
 	int pid, pidfd = -1, err, r;
 
 	block_all_signals(&mask);
-	pid = clone(probe_main, stack + sizeof(stack),
-		    CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &p, &pidfd);
+	pid = clone(probe_main, stack + sizeof(stack), CLONE_PIDFD | SIGCHLD,
+		    &which, &pidfd);
 	err = errno;
 	restore_signals(mask);
 	if (pid < 0)
@@ -508,14 +502,25 @@ int probe_calls(int32_t *refused)
 		;
 	err = errno;
 	close(pidfd);
-	if (r < 0)
+	if (r < 0) {
+		*refused = SPAWN_PROBE_WAIT;
 		return -err;
-	*refused = p.calling;
+	}
 	if (info.si_code != CLD_EXITED) {
-		*refused |= SPAWN_PROBE_KILLED;
+		*refused = which | SPAWN_PROBE_KILLED;
 		return -EPERM;
 	}
-	if (!info.si_status)
-		*refused = 0;
+	if (info.si_status)
+		*refused = which;
 	return -info.si_status;
+}
+
+/* 0 when both calls passed; else -errno with *refused saying which failed
+ * (SPAWN_PROBE_*), or SPAWN_PROBE_WAIT when the child could not be waited
+ * for (SIGCHLD ignored: nothing here could wait for a spawned child). */
+int probe_calls(int32_t *refused)
+{
+	int r = probe_one(SPAWN_PROBE_CLOSE_RANGE, refused);
+
+	return r ? r : probe_one(SPAWN_PROBE_OPENAT2, refused);
 }

@@ -128,12 +128,14 @@ SPAWN_EXPORT int spawn_user_check(const char *path, int32_t held_fd,
 
 /*
  * 0 when this process may make the system calls a userspace spawn makes in
- * its child (close_range with CLOSE_RANGE_CLOEXEC, openat2), made in a
- * child of their own, as a filter may kill; else -errno of the first one
- * refused, named in *refused (SPAWN_PROBE_*).
+ * its child (close_range with CLOSE_RANGE_CLOEXEC, openat2), each made in
+ * a forked child of its own, as a filter may kill; else -errno of the first
+ * one refused, named in *refused (SPAWN_PROBE_*).
  */
 #define SPAWN_PROBE_CLOSE_RANGE 1
 #define SPAWN_PROBE_OPENAT2 2
+/* the probing child could not be waited for (SIGCHLD ignored) */
+#define SPAWN_PROBE_WAIT 3
 /* added to *refused (with -EPERM) when a filter killed the probing child */
 #define SPAWN_PROBE_KILLED 0x100
 SPAWN_EXPORT int spawn_user_probe(int32_t *refused);

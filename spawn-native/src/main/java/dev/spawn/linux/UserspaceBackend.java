@@ -16,6 +16,8 @@ public final class UserspaceBackend implements SpawnBackend {
     private static final int[] MINIMUM_KERNEL = {5, 11};
     /** The shim's {@code SPAWN_PROBE_CLOSE_RANGE}: which call {@code spawn_user_probe} found refused. */
     private static final int PROBE_CLOSE_RANGE = 1;
+    /** The shim's {@code SPAWN_PROBE_WAIT}: the probing child could not be waited for. */
+    private static final int PROBE_WAIT = 3;
     /** The shim's {@code SPAWN_PROBE_KILLED}: the probing child was killed making the call. */
     private static final int PROBE_KILLED = 0x100;
 
@@ -137,6 +139,10 @@ public final class UserspaceBackend implements SpawnBackend {
             LibSpawn.spawn_close(pidfd);
             int[] refused = new int[1];
             int probed = LibSpawn.spawn_user_probe(refused);
+            if (probed < 0 && refused[0] == PROBE_WAIT) {
+                return new UnsupportedOperationException("cannot wait for a child of this process ("
+                        + Errno.describe(-probed) + "): is SIGCHLD ignored?");
+            }
             if (probed < 0) {
                 String call = (refused[0] & ~PROBE_KILLED) == PROBE_CLOSE_RANGE
                         ? "close_range(CLOSE_RANGE_CLOEXEC)" : "openat2";
