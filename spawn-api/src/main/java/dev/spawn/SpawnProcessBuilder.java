@@ -508,9 +508,16 @@ public final class SpawnProcessBuilder {
             }
         }
 
-        /** Whether every redirect file may be opened once more: none is a FIFO or a device. */
+        /**
+         * Whether every redirect file may be opened once more: none is a FIFO or a device, but
+         * for {@code /dev/null} ({@code Redirect.DISCARD}), which nothing pairs with.
+         */
         private boolean redirectsReopenSafely() {
-            return openedTwiceSafely(in) == in && openedTwiceSafely(out) == out && openedTwiceSafely(err) == err;
+            return reopensSafely(in) && reopensSafely(out) && reopensSafely(err);
+        }
+
+        private boolean reopensSafely(Redirect redirect) {
+            return openedTwiceSafely(redirect) == redirect || redirect.file().getPath().equals("/dev/null");
         }
 
         /**

@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
  * ProcessBuilder cannot set argv[0] apart from the program, so the child's argv[0] is the path.
  */
 final class ProcessBuilderTemplate implements BackendTemplate {
-    /** JDK 17 says "error=2, ...", JDK 25 "Exec failed, error: 2 (...)". */
     /** What execve gives and a pipe2 or fork in the JDK's parent does not (EMFILE, EAGAIN, ENOMEM). */
     private static final Set<Integer> EXEC_ERRNOS = Set.of(Errno.ENOENT, Errno.EACCES, Errno.ENOEXEC, Errno.E2BIG,
             Errno.ETXTBSY, Errno.ENOTDIR, Errno.ELOOP, Errno.ENAMETOOLONG, Errno.EISDIR, Errno.ESTALE, Errno.ENODEV,
             Errno.ETIMEDOUT);
+    /** JDK 17 says "error=2, ...", JDK 25 "Exec failed, error: 2 (...)". */
     private static final Pattern ERROR_CODE = Pattern.compile("error[=:] ?(\\d+)");
     /** FileInputStream's and FileOutputStream's "path (description)". */
     private static final Pattern REDIRECT_FAILURE = Pattern.compile("(.*) \\(([^()]*)\\)");
@@ -151,7 +151,9 @@ final class ProcessBuilderTemplate implements BackendTemplate {
         } else {
             Matcher matcher = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
             errno = matcher.find() ? Integer.parseInt(matcher.group(1)) : Errno.EIO;
-            boolean directoryFailed = directory != null && !Files.isDirectory(request.directory());
+            // a directory that is not one, or that may not be entered (chdir EACCES)
+            boolean directoryFailed = directory != null && (!Files.isDirectory(request.directory())
+                    || !Files.isExecutable(request.directory()));
             subject = directoryFailed ? directory : executable.toString();
             step = directoryFailed ? "chdir \"" + directory + "\"" : "ProcessBuilder.start";
             stage = directoryFailed || !EXEC_ERRNOS.contains(errno) ? stage : SpawnException.Stage.EXEC;

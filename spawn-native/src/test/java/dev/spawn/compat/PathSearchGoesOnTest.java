@@ -47,6 +47,9 @@ class PathSearchGoesOnTest {
         script(second.resolve("not-a-directory-last"), notDirectory);
         script(first.resolve("redirected"), missing);
         script(second.resolve("redirected"), works);
+        // DISCARD is /dev/null, a device that may be opened again for the next candidate
+        script(first.resolve("discarded"), missing);
+        script(second.resolve("discarded"), works);
         String path = first + ":" + second;
 
         List<String> jdk = childJvm("jdk", path);
@@ -67,6 +70,7 @@ class PathSearchGoesOnTest {
             assertTrue(jdk.contains(environment + " not-a-directory-last: IOException: Cannot run program"
                     + " \"not-a-directory-last\": error=20, Not a directory"), jdk.toString());
             assertTrue(jdk.contains(environment + " redirected: exit 0 second"), jdk.toString());
+            assertTrue(jdk.contains(environment + " discarded: exit 0 "), jdk.toString());
         }
     }
 
@@ -91,7 +95,7 @@ class PathSearchGoesOnTest {
             for (boolean replaced : new boolean[] {false, true}) {
                 for (String program : List.of("missing-then-works", "denied-then-works", "missing-only",
                         "denied-only", "denied-then-missing", "not-a-directory-first", "not-a-directory-last",
-                        "redirected")) {
+                        "redirected", "discarded")) {
                     System.out.println((replaced ? "replaced " : "inherited ") + program + ": "
                             + run(jdk, program, replaced, args[1]));
                 }
@@ -112,6 +116,9 @@ class PathSearchGoesOnTest {
                     if (program.equals("redirected")) {
                         builder.redirectOutput(output);
                     }
+                    if (program.equals("discarded")) {
+                        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                    }
                     process = builder.start();
                 } else {
                     SpawnProcessBuilder builder = new SpawnProcessBuilder(program);
@@ -120,6 +127,9 @@ class PathSearchGoesOnTest {
                     }
                     if (program.equals("redirected")) {
                         builder.redirectOutput(output);
+                    }
+                    if (program.equals("discarded")) {
+                        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
                     }
                     process = builder.start();
                 }
