@@ -171,9 +171,9 @@ final class Reaper implements Runnable {
             try {
                 execute(sweepTask);
             } catch (Throwable t) {
-                // out of memory queueing it: the next spawn's call queues the sweep again
+                // out of memory queueing it: the child exists, so this must not fail its spawn;
+                // it waits in the queue for the next spawn's sweep (or its own waiter)
                 sweeping.set(false);
-                throw t;
             }
         }
     }
@@ -209,7 +209,13 @@ final class Reaper implements Runnable {
         // spawns costs the loop a few wake-ups a second, not one per child
         long due = head.spawnedAt + WATCH_DELAY_NANOS;
         long earliest = now + WATCH_DELAY_NANOS / 2;
-        schedule(due - earliest > 0 ? due : earliest, this::sweep);
+        try {
+            schedule(due - earliest > 0 ? due : earliest, sweepTask);
+        } catch (Throwable t) {
+            // out of memory for the timer: the next spawn's watchSoon queues the sweep again
+            sweeping.set(false);
+            throw t;
+        }
     }
 
     /**
@@ -305,9 +311,11 @@ final class Reaper implements Runnable {
     void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop()) {
-            LibSpawn.spawn_eventfd_signal(wake);
             if (polling()) {
+                // the eventfd may have gone the way of the epoll fd: its number may be a stranger's
                 LockSupport.unpark(thread);
+            } else {
+                LibSpawn.spawn_eventfd_signal(wake);
             }
         }
     }
