@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,32 +110,22 @@ class PathSearchGoesOnTest {
                 throws InterruptedException, IOException {
             File output = new File(dir, (jdk ? "jdk-" : "spawn-") + touchEnvironment + ".out");
             try {
-                Process process;
-                if (jdk) {
-                    ProcessBuilder builder = new ProcessBuilder(program);
-                    if (touchEnvironment) {
-                        builder.environment().put("TOUCHED", "1");
-                    }
-                    if (program.equals("redirected")) {
-                        builder.redirectOutput(output);
-                    }
-                    if (program.equals("discarded")) {
-                        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                    }
-                    process = builder.start();
-                } else {
-                    SpawnProcessBuilder builder = new SpawnProcessBuilder(program);
-                    if (touchEnvironment) {
-                        builder.environment().put("TOUCHED", "1");
-                    }
-                    if (program.equals("redirected")) {
-                        builder.redirectOutput(output);
-                    }
-                    if (program.equals("discarded")) {
-                        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                    }
-                    process = builder.start();
+                // the two builders share no type: the same three steps through each one's methods
+                ProcessBuilder jdkBuilder = jdk ? new ProcessBuilder(program) : null;
+                SpawnProcessBuilder spawnBuilder = jdk ? null : new SpawnProcessBuilder(program);
+                Supplier<Map<String, String>> environment = jdk ? jdkBuilder::environment : spawnBuilder::environment;
+                Consumer<ProcessBuilder.Redirect> redirectOutput = jdk ? jdkBuilder::redirectOutput
+                        : spawnBuilder::redirectOutput;
+                if (touchEnvironment) {
+                    environment.get().put("TOUCHED", "1");
                 }
+                if (program.equals("redirected")) {
+                    redirectOutput.accept(ProcessBuilder.Redirect.to(output));
+                }
+                if (program.equals("discarded")) {
+                    redirectOutput.accept(ProcessBuilder.Redirect.DISCARD);
+                }
+                Process process = jdk ? jdkBuilder.start() : spawnBuilder.start();
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 int exit = process.waitFor();
                 if (program.equals("redirected")) {
