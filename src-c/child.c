@@ -101,9 +101,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/prctl.h>
-#include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define CHILD_STACK_SIZE (32 * 1024)
@@ -485,7 +483,7 @@ CHILD_FN static int probe_main(void *arg)
 static int probe_one(int which, int32_t *refused)
 {
 	_Alignas(16) char stack[PROBE_STACK_SIZE];
-	siginfo_t info;
+	int32_t status[2];
 	uint64_t mask;
 	int pid, pidfd = -1, err, r;
 
@@ -496,23 +494,19 @@ static int probe_one(int which, int32_t *refused)
 	restore_signals(mask);
 	if (pid < 0)
 		return -err;
-	memset(&info, 0, sizeof(info));
-	while ((r = waitid(SPAWN_P_PIDFD, (id_t)pidfd, &info, WEXITED)) < 0 &&
-	       errno == EINTR)
-		;
-	err = errno;
+	r = spawn_wait(pidfd, 0, status);
 	close(pidfd);
 	if (r < 0) {
 		*refused = SPAWN_PROBE_WAIT;
-		return -err;
+		return r;
 	}
-	if (info.si_code != CLD_EXITED) {
+	if (status[0] != SPAWN_EXITED) {
 		*refused = which | SPAWN_PROBE_KILLED;
 		return -EPERM;
 	}
-	if (info.si_status)
+	if (status[1])
 		*refused = which;
-	return -info.si_status;
+	return -status[1];
 }
 
 /* 0 when both calls passed; else -errno with *refused saying which failed

@@ -471,7 +471,7 @@ public final class SpawnProcessBuilder {
                     int errno = denied && found.errno() == Errno.ENOENT ? Errno.EACCES
                             : lastErrno != 0 ? lastErrno : found.errno();
                     Throwable cause = errno == Errno.EACCES ? deniedBy : lastErrno != 0 ? lastCause : null;
-                    throw redirectsOpened ? afterRedirects(errno, cause) : execFailure(errno, cause);
+                    throw execFailure(errno, cause, redirectsOpened);
                 }
                 int errno;
                 Throwable library;
@@ -480,7 +480,7 @@ public final class SpawnProcessBuilder {
                 } catch (CandidateFailed e) {
                     redirectsOpened |= e.redirectsOpened;
                     if (!found.searched() || !searchGoesOn(e.errno) || redirectsOpened && !redirectsReopenSafely()) {
-                        throw redirectsOpened ? afterRedirects(e.errno, e.getCause()) : execFailure(e.errno, e.getCause());
+                        throw execFailure(e.errno, e.getCause(), redirectsOpened);
                     }
                     errno = e.errno;
                     library = e.getCause();
@@ -542,14 +542,10 @@ public final class SpawnProcessBuilder {
             try {
                 return spawn(SHELL, request.toBuilder().args(args).build());
             } catch (CandidateFailed e) {
-                throw jdkShaped(e);
+                throw execFailure(e.errno, e.getCause(), e.redirectsOpened);
             } catch (SpawnException e) {
                 throw translate(e);
             }
-        }
-
-        private IOException jdkShaped(CandidateFailed e) throws IOException {
-            return e.redirectsOpened ? afterRedirects(e.errno, e.getCause()) : execFailure(e.errno, e.getCause());
         }
 
         /**
@@ -648,6 +644,14 @@ public final class SpawnProcessBuilder {
         private IOException execFailure(int errno, Throwable library) throws IOException {
             openRedirects(library);
             return afterRedirects(errno, library);
+        }
+
+        /**
+         * {@link #execFailure(int, Throwable)}, or, where a candidate's child already opened the
+         * redirect files, the same without opening them again.
+         */
+        private IOException execFailure(int errno, Throwable library, boolean redirectsOpened) throws IOException {
+            return redirectsOpened ? afterRedirects(errno, library) : execFailure(errno, library);
         }
 
         /** A failed exec once the redirect files are known to open: the working directory, then the exec. */

@@ -227,7 +227,7 @@ final class Reaper implements Runnable {
     void watch(PidfdProcess child) {
         long token = tokens.incrementAndGet();
         watched.put(token, child);
-        if (polling()) {
+        if (epollFailed) {
             return;
         }
         int result;
@@ -285,7 +285,7 @@ final class Reaper implements Runnable {
         assert inLoop();
         long token = tokens.incrementAndGet();
         watched.put(token, handler);
-        if (polling()) {
+        if (epollFailed) {
             return token;
         }
         int result = LibSpawn.spawn_epoll_add_events(epoll, fd, events, token);
@@ -302,7 +302,7 @@ final class Reaper implements Runnable {
     /** Removes {@code fd} (still open) from the loop; its handler is not called again. */
     void unregister(long token, int fd) {
         assert inLoop();
-        if (watched.remove(token) != null && !polling()) {
+        if (watched.remove(token) != null && !epollFailed) {
             LibSpawn.spawn_epoll_del(epoll, fd);
         }
     }
@@ -311,7 +311,7 @@ final class Reaper implements Runnable {
     void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop()) {
-            if (polling()) {
+            if (epollFailed) {
                 // the eventfd may have gone the way of the epoll fd: its number may be a stranger's
                 LockSupport.unpark(thread);
             } else {
@@ -407,7 +407,7 @@ final class Reaper implements Runnable {
     }
 
     private void turn(long[] ready) {
-        if (polling()) {
+        if (epollFailed) {
             pollEverything();
         } else {
             int count = LibSpawn.spawn_epoll_wait(epoll, ready, BATCH, timeoutMillis());
@@ -426,10 +426,6 @@ final class Reaper implements Runnable {
         }
         runTasks();
         runTimers();
-    }
-
-    private boolean polling() {
-        return epollFailed;
     }
 
     /**
@@ -554,7 +550,7 @@ final class Reaper implements Runnable {
     }
 
     private void removeFromEpoll(PidfdProcess child) {
-        if (polling()) {
+        if (epollFailed) {
             return;
         }
         try {
