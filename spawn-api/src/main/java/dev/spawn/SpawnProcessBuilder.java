@@ -468,8 +468,7 @@ public final class SpawnProcessBuilder {
             while (true) {
                 denied |= found.denied();
                 if (!found.found()) {
-                    int errno = denied && found.errno() == Errno.ENOENT ? Errno.EACCES
-                            : lastErrno != 0 ? lastErrno : found.errno();
+                    int errno = denied ? Errno.EACCES : lastErrno != 0 ? lastErrno : found.errno();
                     Throwable cause = errno == Errno.EACCES ? deniedBy : lastErrno != 0 ? lastCause : null;
                     throw execFailure(errno, cause, redirectsOpened);
                 }

@@ -2,7 +2,13 @@ package dev.spawn.internal;
 
 import dev.spawn.spi.Errno;
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +20,9 @@ import java.util.List;
  * {@code PATH} is unset the JDK's child searches {@code ":/bin:/usr/bin"} if the caller replaced
  * the environment, else glibc's {@code execvp} searches {@code "/bin:/usr/bin"}, without the
  * working directory. A candidate that exists but cannot be
- * executed (a directory, no execute permission) is remembered as EACCES and the search goes on;
- * EACCES is the answer when nothing executable is found after one, ENOENT otherwise. Where the
+ * executed (a directory, no execute permission), or an entry that cannot be searched, is
+ * remembered as EACCES and the search goes on; EACCES is the answer when nothing executable is
+ * found after one, ENOENT otherwise. Where the
  * exec of a candidate fails, the caller resumes the search after it ({@link #resolve(String,
  * File, int)}), as the JDK's child and glibc's {@code execvp} do.
  */
@@ -110,24 +117,48 @@ public final class CommandResolver {
         if (program.length() > NAME_MAX / 3 && program.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
             return new Resolution(null, null, tooLong(directory));
         }
-        // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
-        boolean plainName = !program.equals(".") && !program.equals("..");
         boolean denied = false;
         for (int i = from; i < prefixes.length; i++) {
-            String dir = directories.get(i);
-            String absolute = prefixes[i] != null && plainName ? prefixes[i] + program
-                    : absolute(base(directory), joined(dir, program));
+            String absolute = candidate(i, program, directory);
             File file = new File(absolute);
             // one stat for the usual miss; a long PATH makes this the lookup's whole cost
             if (!file.exists()) {
                 continue;
             }
             if (file.isFile() && file.canExecute()) {
-                return new Resolution(absolute, joined(dir, program), 0, i, denied);
+                return new Resolution(absolute, joined(directories.get(i), program), 0, i, denied);
             }
             denied = true;
         }
+        denied = denied || anyLookupDenied(program, directory);
         return new Resolution(null, null, denied ? Errno.EACCES : Errno.ENOENT, -1, denied);
+    }
+
+    /** The path PATH entry {@code index} gives {@code program}, made absolute. */
+    private String candidate(int index, String program, File directory) {
+        // "." and ".." would be dropped or kept as segments by absolute(): leave them to it
+        boolean plainName = !program.equals(".") && !program.equals("..");
+        return prefixes[index] != null && plainName ? prefixes[index] + program
+                : absolute(base(directory), joined(directories.get(index), program));
+    }
+
+    /**
+     * Whether any entry could not be searched: the child's execve there fails EACCES, which the
+     * JDK's child keeps as its answer if nothing runs. {@link File#exists()} says false for it as
+     * for a missing file, so this asks again once the search found nothing; the entries before a
+     * resumed search's first were passed too, so they count.
+     */
+    private boolean anyLookupDenied(String program, File directory) {
+        for (int i = 0; i < prefixes.length; i++) {
+            try {
+                Files.readAttributes(Path.of(candidate(i, program, directory)), BasicFileAttributes.class);
+            } catch (AccessDeniedException e) {
+                return true;
+            } catch (IOException | InvalidPathException e) {
+                // missing, not a directory on the way, a loop: the search goes on past these
+            }
+        }
+        return false;
     }
 
     /** Whether PATH entry {@code index} is the last one searched. */

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link Child}); the lines they print must be equal, and the JDK's must be the ones expected.
  */
 class PathSearchGoesOnTest {
+    private static final int NOBODY = 65534;
+
     @TempDir
     Path dir;
 
@@ -55,8 +59,10 @@ class PathSearchGoesOnTest {
         script(second.resolve("discarded"), works);
         String path = first + ":" + second;
 
-        List<String> jdk = childJvm("jdk", path);
-        List<String> spawn = childJvm("spawn", path);
+        String[] programs = {"missing-then-works", "denied-then-works", "missing-only", "denied-only",
+            "denied-then-missing", "not-a-directory-first", "not-a-directory-last", "redirected", "discarded"};
+        List<String> jdk = childJvm(List.of(), "jdk", path, programs);
+        List<String> spawn = childJvm(List.of(), "spawn", path, programs);
 
         assertEquals(jdk, spawn);
         for (String environment : List.of("inherited", "replaced")) {
@@ -77,18 +83,57 @@ class PathSearchGoesOnTest {
         }
     }
 
+    /**
+     * A PATH entry that cannot be searched (EACCES from the child's execve) does not end the
+     * search either, and is the answer if nothing runs. Root searches any directory, so the child
+     * JVMs run without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, and the entry belongs to nobody.
+     */
+    @Test
+    void anEntryThatCannotBeSearchedIsEaccesIfNothingRuns() throws Exception {
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Path second = Files.createDirectory(dir.resolve("second"));
+        Path firstFails = Files.createDirectory(dir.resolve("first-fails"));
+        Path plainInterpreter = Files.writeString(dir.resolve("plain-interpreter"), "not executable\n");
+        script(second.resolve("found-after-it"), "#!/bin/sh\necho second\n");
+        script(firstFails.resolve("fails-after-it"), "#!" + plainInterpreter + "/x\n");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(locked, "unix:uid", NOBODY);
+        // the last entry's exec fails ENOTDIR, which the EACCES from the first still overrides
+        String path = locked + ":" + second + ":" + firstFails;
+        List<String> withoutDacCapabilities = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search");
+        String[] programs = {"nowhere", "found-after-it", "fails-after-it"};
+
+        List<String> jdk = childJvm(withoutDacCapabilities, "jdk", path, programs);
+        List<String> spawn = childJvm(withoutDacCapabilities, "spawn", path, programs);
+
+        assertEquals(jdk, spawn);
+        for (String environment : List.of("inherited", "replaced")) {
+            assertTrue(jdk.contains(environment + " nowhere: IOException: Cannot run program \"nowhere\":"
+                    + " error=13, Permission denied"), jdk.toString());
+            assertTrue(jdk.contains(environment + " found-after-it: exit 0 second"), jdk.toString());
+            assertTrue(jdk.contains(environment + " fails-after-it: IOException: Cannot run program"
+                    + " \"fails-after-it\": error=13, Permission denied"), jdk.toString());
+        }
+    }
+
     private static void script(Path file, String text) throws IOException {
         Files.writeString(file, text);
         assertTrue(file.toFile().setExecutable(true));
     }
 
-    private List<String> childJvm(String builder, String path) throws Exception {
-        String out = ChildJvm.run(Child.class, dir.resolve(builder + ".stderr"),
-                environment -> environment.put("PATH", path), builder, dir.toString());
+    private List<String> childJvm(List<String> prefix, String builder, String path, String... programs)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(builder, dir.toString()));
+        args.addAll(List.of(programs));
+        String out = ChildJvm.run(prefix, Child.class, dir.resolve(builder + ".stderr"),
+                environment -> environment.put("PATH", path), List.of(), args.toArray(String[]::new));
         return List.of(out.split("\n"));
     }
 
-    /** Runs each program with the environment inherited, then replaced, and prints the outcome. */
+    /**
+     * Runs each program (the arguments after the builder and the test's directory) with the
+     * environment inherited, then replaced, and prints the outcome.
+     */
     public static final class Child {
         private Child() {
         }
@@ -96,9 +141,7 @@ class PathSearchGoesOnTest {
         public static void main(String[] args) throws InterruptedException, IOException {
             boolean jdk = args[0].equals("jdk");
             for (boolean replaced : new boolean[] {false, true}) {
-                for (String program : List.of("missing-then-works", "denied-then-works", "missing-only",
-                        "denied-only", "denied-then-missing", "not-a-directory-first", "not-a-directory-last",
-                        "redirected", "discarded")) {
+                for (String program : List.of(args).subList(2, args.length)) {
                     System.out.println((replaced ? "replaced " : "inherited ") + program + ": "
                             + run(jdk, program, replaced, args[1]));
                 }

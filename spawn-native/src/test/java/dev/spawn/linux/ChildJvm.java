@@ -38,12 +38,22 @@ public final class ChildJvm {
     /** {@link #run(Class, Path, Consumer, String...)} with {@code jvmArgs} before the main class. */
     public static String run(Class<?> main, Path log, Consumer<Map<String, String>> environment,
             List<String> jvmArgs, String... args) throws Exception {
+        return run(List.of(), main, log, environment, jvmArgs, args);
+    }
+
+    /**
+     * {@link #run(Class, Path, Consumer, List, String...)} started through {@code prefix}, a
+     * command that execs the rest (such as {@code setpriv} with fewer capabilities).
+     */
+    public static String run(List<String> prefix, Class<?> main, Path log,
+            Consumer<Map<String, String>> environment, List<String> jvmArgs, String... args) throws Exception {
         List<String> classpath = new ArrayList<>();
         for (Class<?> needed : List.of(main, SpawnProcessBuilder.class, UserspaceBackend.class,
                 com.sun.jna.Native.class, org.slf4j.LoggerFactory.class)) {
             classpath.add(Paths.get(needed.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-cp", String.join(":", classpath)));
         command.addAll(jvmArgs);
         command.add(main.getName());
