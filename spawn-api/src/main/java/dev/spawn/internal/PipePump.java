@@ -35,6 +35,8 @@ public final class PipePump implements Runnable {
             int count;
             while ((count = from.read(buffer)) >= 0) {
                 to.write(buffer, 0, count);
+                // a PROCESS_BUILDER stage's stdin buffers 8 KiB: a pipe would deliver this now
+                to.flush();
             }
         } catch (IOException e) {
             // EPIPE from the next stage or a closed stream: both ends are closed below
