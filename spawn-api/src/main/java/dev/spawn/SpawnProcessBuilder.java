@@ -17,6 +17,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -51,8 +52,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Templates are cached, one per absolute executable path, least recently used first out;
  * the cache holds {@code spawn.templateCache.size} templates (system property, default 64,
- * 0 for none), closes a template evicted once no spawn uses it, and closes them all at JVM
- * shutdown. A cached template whose file was replaced (a tool upgraded by rename) is re-created
+ * 0 for none), closes a template evicted once no spawn uses it, closes one no spawn has used
+ * for {@code spawn.templateCache.idleSeconds} (default 60, 0 for never), and closes them all at
+ * JVM shutdown. A cached template holds its executable open: meanwhile the file system it is on
+ * cannot be unmounted, a deleted executable keeps its blocks, and on KERNEL_TEMPLATE the file
+ * cannot be opened for writing (ETXTBSY). A cached template whose file was replaced (a tool upgraded by rename) is re-created
  * at its next spawn, so the new binary runs.
  *
  * <p>Differences: see {@code docs/MIGRATING.md}. In short, on the KERNEL_TEMPLATE backend a
@@ -760,20 +764,9 @@ public final class SpawnProcessBuilder {
         static final TemplateCache<SpawnTemplate> CACHE = createCache();
 
         private static TemplateCache<SpawnTemplate> createCache() {
-            int size = 64;
-            String property = System.getProperty("spawn.templateCache.size");
-            if (property != null && !property.isBlank()) {
-                try {
-                    size = Integer.parseInt(property.trim());
-                } catch (NumberFormatException e) {
-                    size = -1;
-                }
-                if (size < 0) {
-                    LOG.warn("spawn.templateCache.size={} is not a count; using 64", property);
-                    size = 64;
-                }
-            }
-            TemplateCache<SpawnTemplate> cache = new TemplateCache<>(size,
+            int size = nonNegativeProperty("spawn.templateCache.size", 64);
+            int idleSeconds = nonNegativeProperty("spawn.templateCache.idleSeconds", 60);
+            TemplateCache<SpawnTemplate> cache = new TemplateCache<>(size, Duration.ofSeconds(idleSeconds),
                     path -> Spawner.system().template(Path.of(path)));
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(cache::close, "spawn-template-cache-close"));
@@ -781,6 +774,23 @@ public final class SpawnProcessBuilder {
                 // the JVM is exiting: its exit closes the templates' fds
             }
             return cache;
+        }
+
+        private static int nonNegativeProperty(String name, int fallback) {
+            String property = System.getProperty(name);
+            if (property == null || property.isBlank()) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(property.trim());
+                if (value >= 0) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // warned below
+            }
+            LOG.warn("{}={} is not a count; using {}", name, property, fallback);
+            return fallback;
         }
     }
 }

@@ -1,12 +1,16 @@
 package dev.spawn.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded, least-recently-used cache of closeable values (templates) by key (an absolute
@@ -14,6 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cache closed <em>and</em> no lease on it is open, so an eviction never closes a template a spawn
  * in flight is using. Creating a value happens outside the cache's lock; when two threads create
  * the same key at once, one value wins and the other is closed.
+ *
+ * <p>A value nobody has leased for the idle time is closed too: a template holds its executable
+ * open, which keeps a deleted file's blocks allocated, its file system busy for {@code umount},
+ * and on the RFC kernel the file closed to writers. A sweep runs when the oldest unleased value
+ * may have expired, only while some value is unleased, through {@link
+ * CompletableFuture#delayedExecutor} (the JDK's one delay thread, then its common pool).
  *
  * <p>A capacity of 0 caches nothing: each lease gets a fresh value, closed at release. After
  * {@link #close()} the cache behaves so too. Thread-safe.
@@ -28,21 +38,46 @@ public final class TemplateCache<V extends AutoCloseable> {
         V load(String key) throws IOException;
     }
 
+    /** Runs a task after a delay. */
+    @FunctionalInterface
+    interface Scheduler {
+        void schedule(Runnable task, long delayNanos);
+    }
+
+    private static final Scheduler DELAYED_EXECUTOR = (task, delayNanos) ->
+            CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(task);
+
     private final int capacity;
+    private final long idleNanos;
     private final Loader<V> loader;
+    private final LongSupplier clock;
+    private final Scheduler scheduler;
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
+    private boolean sweepScheduled;
 
     /**
      * @param capacity the most values kept, at least 0
+     * @param idle how long a value nobody leases is kept; {@link Duration#ZERO} keeps it until
+     *     it is evicted
      * @param loader creates a value on a miss
      */
-    public TemplateCache(int capacity, Loader<V> loader) {
+    public TemplateCache(int capacity, Duration idle, Loader<V> loader) {
+        this(capacity, idle, loader, System::nanoTime, DELAYED_EXECUTOR);
+    }
+
+    TemplateCache(int capacity, Duration idle, Loader<V> loader, LongSupplier clock, Scheduler scheduler) {
         if (capacity < 0) {
             throw new IllegalArgumentException("template cache capacity " + capacity + " is negative");
         }
+        if (idle.isNegative()) {
+            throw new IllegalArgumentException("template cache idle time " + idle + " is negative");
+        }
         this.capacity = capacity;
+        this.idleNanos = idle.toNanos();
         this.loader = loader;
+        this.clock = clock;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -134,15 +169,66 @@ public final class TemplateCache<V extends AutoCloseable> {
 
     private void release(Entry<V> entry) {
         boolean close;
+        boolean schedule = false;
         synchronized (this) {
             if (entry.leases <= 0) {
                 throw new IllegalStateException("template lease released twice");
             }
             entry.leases--;
             close = entry.retired && entry.leases == 0;
+            if (entry.leases == 0 && !entry.retired && idleNanos > 0) {
+                entry.idleSince = clock.getAsLong();
+                schedule = !sweepScheduled;
+                sweepScheduled = true;
+            }
         }
         if (close) {
             closeQuietly(entry.value);
+        }
+        if (schedule) {
+            scheduleSweep(idleNanos);
+        }
+    }
+
+    /**
+     * Closes the values nobody has leased for the idle time, and comes back when the next of the
+     * others may have expired.
+     */
+    void sweepIdle() {
+        List<Entry<V>> toClose = new ArrayList<>();
+        long next = -1;
+        synchronized (this) {
+            sweepScheduled = false;
+            long now = clock.getAsLong();
+            for (Iterator<Entry<V>> it = entries.values().iterator(); it.hasNext(); ) {
+                Entry<V> entry = it.next();
+                if (entry.leases > 0) {
+                    continue;
+                }
+                long idleFor = now - entry.idleSince;
+                if (idleFor >= idleNanos) {
+                    retire(entry, toClose);
+                    it.remove();
+                } else if (next < 0 || idleNanos - idleFor < next) {
+                    next = idleNanos - idleFor;
+                }
+            }
+            sweepScheduled = next >= 0;
+        }
+        closeAll(toClose);
+        if (next >= 0) {
+            scheduleSweep(next);
+        }
+    }
+
+    private void scheduleSweep(long delayNanos) {
+        try {
+            scheduler.schedule(this::sweepIdle, delayNanos);
+        } catch (Throwable noSweep) {
+            // no thread to be had now: the next release asks again
+            synchronized (this) {
+                sweepScheduled = false;
+            }
         }
     }
 
@@ -177,6 +263,8 @@ public final class TemplateCache<V extends AutoCloseable> {
         final V value;
         int leases;
         boolean retired;
+        /** When the last lease was released, on the cache's clock (nanoseconds), while none is open. */
+        long idleSince;
 
         Entry(V value) {
             this.value = value;
