@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -450,6 +451,11 @@ public final class SpawnProcessBuilder {
             SpawnRequest request;
             try {
                 request = request(argv);
+            } catch (InvalidPathException e) {
+                // a NUL in a redirect file's path: the JDK fails where it opens the files, in
+                // its order, having created the output files before it
+                openRedirects(null);
+                throw StartFailures.cannotRun(program, dir, e);
             } catch (IllegalArgumentException e) {
                 throw StartFailures.cannotRun(program, dir, e);
             }

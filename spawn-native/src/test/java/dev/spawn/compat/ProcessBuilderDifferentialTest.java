@@ -250,6 +250,14 @@ class ProcessBuilderDifferentialTest {
                         dir -> write(dir.resolve("unused"), "precious"),
                         (b, dir) -> b.command("cat").redirectOutput(dir.toFile())
                                 .redirectErrorStream(true).redirectError(dir.resolve("unused").toFile())),
+                s("NUL in a redirect file's path",
+                        (b, dir) -> b.command("true").redirectOutput(new File(dir + "/a\0b"))),
+                s("NUL in the stderr file's path after the stdout file",
+                        (b, dir) -> b.command("true").redirectOutput(dir.resolve("out").toFile())
+                                .redirectError(new File(dir + "/e\0rr"))),
+                s("missing stdin file wins over NUL in the stdout file's path",
+                        (b, dir) -> b.command("true").redirectInput(dir.resolve("none").toFile())
+                                .redirectOutput(new File(dir + "/a\0b"))),
                 s("missing stdin file wins over missing program",
                         (b, dir) -> b.command("spawn-no-such-program").redirectInput(dir.resolve("none").toFile()))
         ).map(ProcessBuilderDifferentialTest::differential);
