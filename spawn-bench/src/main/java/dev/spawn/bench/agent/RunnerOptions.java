@@ -169,12 +169,12 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     out = Path.of(value);
                     break;
                 case "--seed":
-                    seed = Long.parseLong(value);
+                    seed = longNumber(option, value);
                     break;
                 case "--warmup":
-                    warmup = Integer.parseInt(value);
+                    warmup = integer(option, value);
                     if (warmup < 0) {
-                        throw new IllegalArgumentException("--warmup must be >= 0");
+                        throw new IllegalArgumentException("--warmup must be >= 0, got " + value);
                     }
                     break;
                 case "--tool":
@@ -221,10 +221,27 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
     }
 
     private static int positive(String option, String value) {
-        int number = Integer.parseInt(value);
+        int number = integer(option, value);
         if (number < 1) {
             throw new IllegalArgumentException(option + " must be >= 1, got " + value);
         }
         return number;
+    }
+
+    // NumberFormatException's own message ("For input string: ...") does not say which option was wrong.
+    private static int integer(String option, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " wants an integer, got " + value, e);
+        }
+    }
+
+    private static long longNumber(String option, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " wants an integer, got " + value, e);
+        }
     }
 }

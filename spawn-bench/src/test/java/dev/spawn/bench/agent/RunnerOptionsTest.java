@@ -127,4 +127,13 @@ class RunnerOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(Preset.AGENT_TOOLS,
                 List.of("--settle-jit", "--warmup", "7999"), DEFAULT), "a short warm-up cannot settle the JIT");
     }
+
+    @Test
+    void aNumberThatIsNoneNamesItsOption() {
+        for (String option : List.of("--seed", "--warmup", "--calls", "--repeat")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of(option, "abc"), DEFAULT));
+            assertEquals(option + " wants an integer, got abc", e.getMessage());
+        }
+    }
 }
