@@ -34,12 +34,18 @@ public final class AgentToolsCommand {
         this.tempRoot = tempRoot;
     }
 
-    /** Runs the preset with {@code args}; returns the exit code (0 all checked, 1 a mismatch, 2 an error). */
+    /**
+     * Runs the preset with {@code args}; returns the exit code (0 all checked or help printed, 1 a
+     * mismatch, 2 an error).
+     */
     public int run(Preset preset, List<String> args) {
         RunnerOptions options;
         try {
             options = RunnerOptions.parse(preset, args, availableBackends());
             requireAvailable(options.backends());
+        } catch (HelpRequested e) {
+            out.println(RunnerOptions.usage());
+            return 0;
         } catch (IllegalArgumentException | IllegalStateException e) {
             progress.println(preset.command() + ": " + e.getMessage());
             return 2;

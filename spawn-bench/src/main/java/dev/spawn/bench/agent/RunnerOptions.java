@@ -96,6 +96,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
      * {@code --backends} is absent.
      *
      * @throws IllegalArgumentException naming the bad option
+     * @throws HelpRequested when an option is {@code --help} or {@code -h}
      */
     public static RunnerOptions parse(Preset preset, List<String> args, List<Engine> defaultBackends) {
         int calls = preset.defaultCalls();
@@ -114,6 +115,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
         boolean settleJit = false;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
+            if (option.equals("--help") || option.equals("-h")) {
+                throw new HelpRequested();
+            }
             String value = null;
             int eq = option.indexOf('=');
             if (option.startsWith("--") && eq > 0 && !option.equals("--tool") && !option.equals("--jvm-arg")) {

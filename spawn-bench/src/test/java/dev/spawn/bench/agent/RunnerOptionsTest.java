@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -135,5 +138,21 @@ class RunnerOptionsTest {
                     () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of(option, "abc"), DEFAULT));
             assertEquals(option + " wants an integer, got abc", e.getMessage());
         }
+    }
+
+    @Test
+    void helpAfterThePresetPrintsTheUsageAndSucceeds() {
+        assertThrows(HelpRequested.class,
+                () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--calls", "5", "--help"), DEFAULT));
+        assertThrows(HelpRequested.class, () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("-h"), DEFAULT));
+        assertEquals(List.of("-h"), RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--jvm-arg", "-h"), DEFAULT)
+                .jvmArgs(), "a value that looks like -h is still a value");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        int status = new AgentToolsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(progress, true, StandardCharsets.UTF_8)).run(Preset.AGENT_TOOLS, List.of("--help"));
+        assertEquals(0, status, progress.toString(StandardCharsets.UTF_8));
+        assertEquals(RunnerOptions.usage() + "\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("", progress.toString(StandardCharsets.UTF_8));
     }
 }
