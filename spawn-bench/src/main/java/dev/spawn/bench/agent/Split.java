@@ -32,12 +32,19 @@ public record Split(int workers, int inFlight) {
         }
     }
 
-    /** Parses a comma-separated list such as {@code "1x16,2x8"}; never empty. */
+    /**
+     * Parses a comma-separated list such as {@code "1x16,2x8"}; never empty. A split listed twice is
+     * rejected: it would run twice a round, and the report pairs one run per cell and round.
+     */
     public static List<Split> parseList(String text) {
         List<Split> splits = new ArrayList<>();
         for (String part : text.split(",")) {
             if (!part.isBlank()) {
-                splits.add(parse(part));
+                Split split = parse(part);
+                if (splits.contains(split)) {
+                    throw new IllegalArgumentException("split " + split + " is listed twice in \"" + text + "\"");
+                }
+                splits.add(split);
             }
         }
         if (splits.isEmpty()) {

@@ -30,4 +30,11 @@ class SplitTest {
         assertThrows(IllegalArgumentException.class, () -> Split.parse("axb"));
         assertThrows(IllegalArgumentException.class, () -> Split.parseList(" , "));
     }
+
+    @Test
+    void rejectsASplitListedTwice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Split.parseList("2x8,1x16,2X8"));
+        assertEquals("split 2x8 is listed twice in \"2x8,1x16,2X8\"", e.getMessage());
+    }
 }
