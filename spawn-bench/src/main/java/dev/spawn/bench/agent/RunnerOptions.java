@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The agent-tools runner's command line. */
@@ -195,6 +196,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     throw new IllegalArgumentException("unknown option " + option + "\n" + usage());
             }
         }
+        requireKnownTools(preset, tools.keySet());
         if (settleJit && warmup < SETTLE_MIN_WARMUP) {
             throw new IllegalArgumentException("--settle-jit needs --warmup " + SETTLE_MIN_WARMUP + " or more: a"
                     + " method run once per call reaches C2 only after thousands of calls, whether or not the"
@@ -202,6 +204,17 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
         }
         return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
                 cDriver, keepShims, api, settleJit);
+    }
+
+    /** A {@code --tool} for a command the preset never runs would be ignored, most likely a typo. */
+    private static void requireKnownTools(Preset preset, Set<String> names) {
+        List<String> commands = preset.tools().stream().map(Tool::command).distinct().toList();
+        for (String name : names) {
+            if (!commands.contains(name)) {
+                throw new IllegalArgumentException("--tool " + name + ": " + preset.command() + " runs no command "
+                        + name + "; its commands are " + String.join(", ", commands));
+            }
+        }
     }
 
     /** Parses {@code processbuilder,userspace,c}; ProcessBuilder, the reference, is moved first. */

@@ -155,4 +155,16 @@ class RunnerOptionsTest {
         assertEquals(RunnerOptions.usage() + "\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("", progress.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aToolTheMixDoesNotRunIsRejectedWithTheValidNames() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(
+                Preset.AGENT_TOOLS_LIGHT, List.of("--tool", "python3=/usr/bin/python3"), DEFAULT));
+        assertEquals("--tool python3: agent-tools-light runs no command python3; its commands are rg, grep, sed,"
+                + " awk, cat, head, tail, find, stat, ls, git, sh, bash", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--tool", "ripgrep=/usr/bin/rg"), DEFAULT));
+        assertEquals(Path.of("/usr/bin/git"), RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT,
+                List.of("--tool", "git=/usr/bin/git"), DEFAULT).toolOverrides().get("git"));
+    }
 }
