@@ -144,7 +144,9 @@ public final class Fixture implements AutoCloseable {
     }
 
     private void makeRepository(Path git) throws IOException, InterruptedException {
-        git(git, "init", "-q", "-b", "main");
+        // init -b needs git 2.28; symbolic-ref names the branch on any git
+        git(git, "init", "-q");
+        git(git, "symbolic-ref", "HEAD", "refs/heads/main");
         git(git, "add", "-A");
         git(git, "commit", "-q", "-m", "Initial fixture");
         Files.writeString(root.resolve(FixtureLayout.CHANGED_FILE),
