@@ -8,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The workspace the tool calls run in: seeded Python-like sources in nested packages, text
@@ -24,6 +21,9 @@ public final class Fixture implements AutoCloseable {
         "data", "cache", "token", "buffer", "request", "response", "handler", "worker"};
     private static final String[] IMPORTS = {"import os", "import sys", "import json", "import re",
         "from pathlib import Path", "from typing import Any, Dict, List", "import subprocess", "import logging"};
+
+    /** Each git command of the fixture's set-up takes milliseconds; one that hangs is stopped. */
+    private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path root;
 
@@ -143,46 +143,20 @@ public final class Fixture implements AutoCloseable {
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
-    private void makeRepository(Path git) throws IOException, InterruptedException {
+    private void makeRepository(Path gitExecutable) throws IOException, InterruptedException {
+        FixtureGit git = new FixtureGit(gitExecutable, root, GIT_TIMEOUT);
         // init -b needs git 2.28; symbolic-ref names the branch on any git
-        git(git, "init", "-q");
-        git(git, "symbolic-ref", "HEAD", "refs/heads/main");
-        git(git, "add", "-A");
-        git(git, "commit", "-q", "-m", "Initial fixture");
+        git.run("init", "-q");
+        git.run("symbolic-ref", "HEAD", "refs/heads/main");
+        git.run("add", "-A");
+        git.run("commit", "-q", "-m", "Initial fixture");
         Files.writeString(root.resolve(FixtureLayout.CHANGED_FILE),
                 "\ndef added_after_commit(value):\n    # TODO: uncommitted change\n    return value * 2\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         write(FixtureLayout.UNTRACKED_FILE, "- an untracked file\n");
         // Refresh the index's stat data now, so no call during the runs wants to rewrite it.
-        git(git, "update-index", "-q", "--refresh");
-        git(git, "status", "--porcelain");
-    }
-
-    /** Runs git with a fixed identity and dates and no user or system config: the same commit every time. */
-    private void git(Path git, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(git.toString(), "-c", "user.email=bench@spawn.invalid",
-                "-c", "user.name=spawn-bench", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("GIT_AUTHOR_NAME", "spawn-bench");
-        env.put("GIT_AUTHOR_EMAIL", "bench@spawn.invalid");
-        env.put("GIT_COMMITTER_NAME", "spawn-bench");
-        env.put("GIT_COMMITTER_EMAIL", "bench@spawn.invalid");
-        env.put("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z");
-        env.put("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z");
-        env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("GIT_CONFIG_GLOBAL", "/dev/null");
-        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("git " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException("git " + String.join(" ", args) + " failed with exit code " + process.exitValue()
-                    + ": " + new String(output, StandardCharsets.UTF_8).trim());
-        }
+        git.run("update-index", "-q", "--refresh");
+        git.run("status", "--porcelain");
     }
 
     /** Removes the workspace. */
