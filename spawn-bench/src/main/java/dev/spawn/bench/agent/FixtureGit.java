@@ -44,6 +44,7 @@ final class FixtureGit {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(output.toFile()).redirectErrorStream(true);
             Map<String, String> env = builder.environment();
+            GitEnvironment.removeRepositoryVariables(env);
             env.put("GIT_AUTHOR_NAME", "spawn-bench");
             env.put("GIT_AUTHOR_EMAIL", "bench@spawn.invalid");
             env.put("GIT_COMMITTER_NAME", "spawn-bench");

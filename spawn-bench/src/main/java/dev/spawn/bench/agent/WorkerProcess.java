@@ -38,7 +38,10 @@ final class WorkerProcess {
     }
 
     static WorkerProcess start(String name, List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        // the workers pass their environment on to every tool, the timed git calls among them
+        GitEnvironment.removeRepositoryVariables(builder.environment());
+        Process process = builder.start();
         WorkerProcess worker = new WorkerProcess(name, process, log);
         Thread reader = new Thread(worker::readLines, "reader-" + name);
         reader.setDaemon(true);
