@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -52,6 +53,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#if OPENSSL_VERSION_NUMBER < 0x10100000L
+#error "agent-driver needs OpenSSL 1.1 or 3 (EVP_MD_CTX_new)"
+#endif
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -238,8 +243,29 @@ static struct call *read_calls(const char *file, int worker, int workers, long *
 
 /* SHA-256 of stdout by libcrypto (SHA-NI where the CPU has it), as fast as
  * the JVM's intrinsic: a slower digest would tax the C reference alone.
- * Fetched once: an implicit fetch at every init takes a lock. */
-static EVP_MD *sha256_md;
+ * OpenSSL 3 fetches it once: an implicit fetch at every init takes a lock.
+ * OpenSSL 1.1 has no fetching: EVP_sha256() is a static table. */
+static const EVP_MD *sha256_md;
+
+static void sha256_setup(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+#else
+	sha256_md = EVP_sha256();
+#endif
+	if (!sha256_md)
+		die("libcrypto has no SHA-256");
+}
+
+static int sha256_init(EVP_MD_CTX *sha)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	return EVP_DigestInit_ex2(sha, sha256_md, NULL);
+#else
+	return EVP_DigestInit_ex(sha, sha256_md, NULL);
+#endif
+}
 
 static void sha256_hex(EVP_MD_CTX *sha, char hex[65])
 {
@@ -346,7 +372,7 @@ static void start(struct slot *s, struct call *c)
 	s->pidfd = s->out = s->err = -1;
 	clock_gettime(CLOCK_MONOTONIC, &s->start);
 	s->sha = EVP_MD_CTX_new();
-	if (!s->sha || !EVP_DigestInit_ex2(s->sha, sha256_md, NULL))
+	if (!s->sha || !sha256_init(s->sha))
 		die("cannot start a SHA-256 digest");
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));
@@ -548,9 +574,7 @@ int main(int argc, char **argv)
 	 * children must not hold them, as the library's do not */
 	for (int fd = 3; fd < 1024; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (!sha256_md)
-		die("libcrypto has no SHA-256");
+	sha256_setup();
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		die("open /dev/null: %s", strerror(errno));
