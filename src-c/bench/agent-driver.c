@@ -456,12 +456,30 @@ static void record(struct slot *s, struct outcome *o)
 	s->call = NULL;
 }
 
-/* Runs calls[0..n) with `inflight` at a time, next call to the first free slot. */
-static void run_all(struct call *calls, long n, int inflight, struct outcome *outcomes)
+/* While warming, says how many calls have started, at most once a second and
+ * only when that moved (the Java workers' WarmupProgress): the runner gives up
+ * on a warm-up only when the worker has been silent for a while. */
+#define WARMING_INTERVAL_MS 1000
+
+static void report_warming(long started, long *reported, long long *at)
+{
+	long long now = nanos(CLOCK_MONOTONIC);
+
+	if (started == *reported || now - *at < WARMING_INTERVAL_MS * 1000000LL)
+		return;
+	protocol("WARMING %ld", started);
+	*reported = started;
+	*at = now;
+}
+
+/* Runs calls[0..n) with `inflight` at a time, next call to the first free slot;
+ * `warming`: a warm-up, which reports its progress. */
+static void run_all(struct call *calls, long n, int inflight, struct outcome *outcomes, int warming)
 {
 	struct slot *slots = calloc(inflight, sizeof(*slots));
 	struct pollfd *pfds = calloc(3 * (size_t)inflight, sizeof(*pfds));
-	long next = 0, done = 0;
+	long next = 0, done = 0, reported = 0;
+	long long reported_at = nanos(CLOCK_MONOTONIC);
 
 	if (!slots || !pfds)
 		die("out of memory");
@@ -487,9 +505,11 @@ static void run_all(struct call *calls, long n, int inflight, struct outcome *ou
 			if (s->pidfd >= 0)
 				pfds[np++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
 		}
+		if (warming)
+			report_warming(next, &reported, &reported_at);
 		if (!np)
 			continue;
-		if (poll(pfds, np, -1) < 0) {
+		if (poll(pfds, np, warming ? WARMING_INTERVAL_MS : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
@@ -586,7 +606,7 @@ int main(int argc, char **argv)
 	if (!outcomes || !warm_outcomes)
 		die("out of memory");
 
-	run_all(warm, nwarm, inflight, warm_outcomes);
+	run_all(warm, nwarm, inflight, warm_outcomes, 1);
 	for (long i = 0; i < nwarm; i++)
 		if (warm_outcomes[i].error[0])
 			die("warm-up call #%ld failed: %s", warm_outcomes[i].index, warm_outcomes[i].error);
@@ -595,7 +615,7 @@ int main(int argc, char **argv)
 		die("expected GO on stdin");
 	cpu0 = nanos(CLOCK_PROCESS_CPUTIME_ID);
 	t0 = nanos(CLOCK_MONOTONIC);
-	run_all(calls, ncalls, inflight, outcomes);
+	run_all(calls, ncalls, inflight, outcomes, 0);
 	elapsed = nanos(CLOCK_MONOTONIC) - t0;
 	cpu = nanos(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
 	/* DONE wall-ns calls cpu-ns: the driver's own CPU, children excluded, as the JVMs report theirs */

@@ -2,6 +2,7 @@ package dev.spawn.bench.agent;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,12 @@ import java.util.List;
  * releases them together, and times from that moment to the last worker's DONE.
  */
 final class SplitRun {
-    private static final long READY_SECONDS = 300;
+    /**
+     * How long a warming worker may say nothing before the run gives up on it: it reports its
+     * warm-up about once a second while it starts calls, so this silence means a hung call or a
+     * stuck worker, not a long warm-up.
+     */
+    private static final Duration WARMUP_SILENCE = Duration.ofSeconds(120);
     private static final long RUN_SECONDS = 1800;
 
     private final Path callsFile;
@@ -47,7 +53,7 @@ final class SplitRun {
                 workers.add(WorkerProcess.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
             }
             for (WorkerProcess worker : workers) {
-                worker.awaitReady(READY_SECONDS);
+                worker.awaitReady(WARMUP_SILENCE);
             }
             long start = System.nanoTime();
             for (WorkerProcess worker : workers) {
@@ -75,7 +81,8 @@ final class SplitRun {
         }
     }
 
-    private List<String> command(Engine backend, Split split, int worker) {
+    /** The command line of worker {@code worker} of {@code split} on {@code backend}. */
+    List<String> command(Engine backend, Split split, int worker) {
         List<String> command = new ArrayList<>();
         if (backend.isC()) {
             if (cDriver == null) {

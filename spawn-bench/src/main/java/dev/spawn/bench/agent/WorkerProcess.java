@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +31,8 @@ final class WorkerProcess {
     private volatile long workerNanos;
     private volatile long cpuNanos = -1;
     private volatile long jitNanos = -1;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long warmupStarted;
 
     private WorkerProcess(String name, Process process, Path log) {
         this.name = name;
@@ -57,10 +60,14 @@ final class WorkerProcess {
                 if (!line.startsWith(WorkerProtocol.PREFIX)) {
                     continue;
                 }
+                lastHeardNanos = System.nanoTime();
                 String message = line.substring(WorkerProtocol.PREFIX.length());
                 String word = message.split(" ", 2)[0];
                 String rest = message.length() > word.length() ? message.substring(word.length() + 1) : "";
                 switch (word) {
+                    case WorkerProtocol.WARMING:
+                        warmupStarted = Long.parseLong(rest);
+                        break;
                     case WorkerProtocol.READY:
                         ready.complete(null);
                         break;
@@ -101,8 +108,28 @@ final class WorkerProcess {
         ended.completeExceptionally(why);
     }
 
-    void awaitReady(long seconds) throws InterruptedException {
-        await(ready, seconds, "warm up");
+    /**
+     * Waits for READY for as long as the worker keeps saying how its warm-up goes: W workers
+     * share the machine for W x {@code --warmup} calls (and settle batches), which no fixed limit
+     * fits. Gives up when it has said nothing for {@code silence}.
+     */
+    void awaitReady(Duration silence) throws InterruptedException {
+        while (true) {
+            long quiet = System.nanoTime() - lastHeardNanos;
+            if (quiet >= silence.toNanos()) {
+                throw new IllegalStateException("worker " + name + " did not warm up: it has said nothing for "
+                        + silence.toSeconds() + " s, after starting " + warmupStarted + " warm-up calls (see " + log
+                        + ")");
+            }
+            try {
+                ready.get(silence.toNanos() - quiet, TimeUnit.NANOSECONDS);
+                return;
+            } catch (ExecutionException e) {
+                throw (RuntimeException) e.getCause();
+            } catch (TimeoutException e) {
+                // it may have spoken meanwhile: the loop looks again
+            }
+        }
     }
 
     void go() throws IOException {

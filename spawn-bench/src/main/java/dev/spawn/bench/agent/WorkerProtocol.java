@@ -2,7 +2,10 @@ package dev.spawn.bench.agent;
 
 /**
  * The lines a worker prints on its stdout, each prefixed {@link #PREFIX} (anything else on
- * stdout is ignored). In order: {@code READY} after warm-up, then (after the runner writes
+ * stdout is ignored). In order: while it warms up, about once a second as long as it starts new
+ * calls, {@code WARMING started} (the warm-up calls it has started so far; the runner gives up
+ * on a warm-up only when the worker has been silent for a while, so a warm-up may take as long
+ * as its calls do); {@code READY} after warm-up, then (after the runner writes
  * {@code GO} to its stdin) {@code DONE nanos calls cpuNanos} (the worker's own CPU time over the
  * timed calls, children excluded; -1 when unknown), from a JVM worker {@code JIT nanos} (its JIT
  * compiler threads' CPU time from just before READY to just after DONE, so it includes the wait
@@ -12,6 +15,7 @@ package dev.spawn.bench.agent;
  */
 public final class WorkerProtocol {
     public static final String PREFIX = "@@ ";
+    public static final String WARMING = "WARMING";
     public static final String READY = "READY";
     public static final String GO = "GO";
     public static final String DONE = "DONE";

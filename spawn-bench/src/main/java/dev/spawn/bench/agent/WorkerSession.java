@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WorkerSession {
     private static final int SETTLE_BATCHES = 30;
-    /** Well inside {@link SplitRun}'s 300 s wait for READY, with the warm-up before it. */
+    /** A JIT that never quiets down must not keep the worker from its timed calls for ever. */
     private static final long SETTLE_LIMIT_NANOS = 150_000_000_000L;
 
     private final WorkerArgs args;
@@ -134,7 +136,7 @@ public final class WorkerSession {
             ProcessCpuClock.nanos();
             CompilerCpu.now();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            if (!warmUp(warmup, templates, runner, callers)) {
+            if (!warmUp(warmup, templates, runner, callers, new WarmupProgress(this::send))) {
                 return 2;
             }
             // The compiler threads' samples list /proc/self/task, milliseconds with many
@@ -148,7 +150,7 @@ public final class WorkerSession {
             }
             long cpuStart = ProcessCpuClock.nanos();
             long start = System.nanoTime();
-            List<CallOutcome> outcomes = runAll(timed, templates, runner, callers);
+            List<CallOutcome> outcomes = runAll(timed, templates, runner, callers, null);
             long elapsed = System.nanoTime() - start;
             long cpu = ProcessCpuClock.nanos() - cpuStart;
             send(WorkerProtocol.DONE + " " + elapsed + " " + outcomes.size() + " " + cpu);
@@ -170,14 +172,14 @@ public final class WorkerSession {
     /**
      * Runs the warm-up calls, then, with {@code --settle-jit yes}, batches of them again until two
      * in a row leave the JIT compiler threads on CPU for under 2% of their time (for at most 30
-     * batches or {@link #SETTLE_LIMIT_NANOS}, inside the runner's wait for READY): on 2 saturated
+     * batches or {@link #SETTLE_LIMIT_NANOS}): on 2 saturated
      * cores the compilers reach the library's hot paths late, and the timed calls would otherwise
      * share the machine with compiles (seen: 2-4 s of C2 time in a 9 s window after 8,000 warm-up
      * calls).
      */
     private boolean warmUp(List<CallFile.Entry> warmup, Map<Path, SpawnTemplate> templates, CallRunner runner,
-            ExecutorService callers) throws Exception {
-        if (!succeeded(runAll(warmup, templates, runner, callers))) {
+            ExecutorService callers, WarmupProgress progress) throws Exception {
+        if (!succeeded(runAll(warmup, templates, runner, callers, progress))) {
             return false;
         }
         if (!args.settleJit()) {
@@ -198,7 +200,7 @@ public final class WorkerSession {
                 round++) {
             CompilerCpu jitStart = CompilerCpu.now();
             long start = System.nanoTime();
-            if (!succeeded(runAll(batch, templates, runner, callers))) {
+            if (!succeeded(runAll(batch, templates, runner, callers, progress))) {
                 return false;
             }
             long wall = System.nanoTime() - start;
@@ -227,9 +229,14 @@ public final class WorkerSession {
         return true;
     }
 
-    /** Runs {@code entries} with the pool's threads each taking the next call until none is left. */
+    /**
+     * Runs {@code entries} with the pool's threads each taking the next call until none is left;
+     * while they do, tells {@code progress} (null for the timed calls) each second how many have
+     * started. The lanes' own code is the same either way, so the JIT compiles the timed calls'
+     * path as the warm-up ran it.
+     */
     private List<CallOutcome> runAll(List<CallFile.Entry> entries, Map<Path, SpawnTemplate> templates,
-            CallRunner runner, ExecutorService callers) throws Exception {
+            CallRunner runner, ExecutorService callers, WarmupProgress progress) throws Exception {
         CallOutcome[] outcomes = new CallOutcome[entries.size()];
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> lanes = new ArrayList<>();
@@ -242,9 +249,28 @@ public final class WorkerSession {
             }));
         }
         for (Future<?> lane : lanes) {
-            lane.get();
+            if (progress == null) {
+                lane.get();
+                continue;
+            }
+            while (!finished(lane)) {
+                progress.started(Math.min(next.get(), outcomes.length));
+            }
+        }
+        if (progress != null) {
+            progress.batchDone(outcomes.length);
         }
         return List.of(outcomes);
+    }
+
+    /** Waits up to {@link WarmupProgress#INTERVAL_MILLIS} for {@code lane}; whether it has finished. */
+    private static boolean finished(Future<?> lane) throws Exception {
+        try {
+            lane.get(WarmupProgress.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException stillRunning) {
+            return false;
+        }
     }
 
     private void send(String line) {

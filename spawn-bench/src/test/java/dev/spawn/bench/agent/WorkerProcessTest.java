@@ -1,0 +1,48 @@
+package dev.spawn.bench.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner's wait for a worker's READY, against stand-in workers speaking {@link WorkerProtocol}. */
+class WorkerProcessTest {
+    @Test
+    void aWarmUpLongerThanThePatienceRunsOnWhileTheWorkerReportsIt(@TempDir Path dir) throws Exception {
+        WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "for i in 1 2 3 4 5 6; do"
+                + " echo \"@@ WARMING $i\"; sleep 0.5; done; echo '@@ READY'; read go;"
+                + " echo '@@ DONE 5 0 -1'; echo '@@ STATS s'; echo '@@ END'"), dir.resolve("w.log"));
+        try {
+            long start = System.nanoTime();
+            worker.awaitReady(Duration.ofSeconds(2));
+            assertTrue(System.nanoTime() - start > 2_500_000_000L, "the warm-up outlasted the 2 s patience");
+            worker.go();
+            worker.awaitDone(10);
+            assertEquals(List.of(), worker.awaitEnd(10));
+        } finally {
+            worker.kill();
+        }
+    }
+
+    @Test
+    void aWorkerSilentForThePatienceIsGivenUpOn(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("w.log");
+        WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "echo '@@ WARMING 3'; exec sleep 30"),
+                log);
+        try {
+            long start = System.nanoTime();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> worker.awaitReady(Duration.ofSeconds(1)));
+            assertEquals("worker w did not warm up: it has said nothing for 1 s, after starting 3 warm-up calls"
+                    + " (see " + log + ")", e.getMessage());
+            assertTrue(System.nanoTime() - start < 10_000_000_000L);
+        } finally {
+            worker.kill();
+        }
+    }
+}
