@@ -3,10 +3,7 @@ package dev.spawn.bench.agent;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 
 /**
  * Removes a run's temp folder (fixture, call files, extracted C driver), or says where it was
@@ -17,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class RunCleanup implements AutoCloseable {
     /** How long the hook waits for killed processes to exit; SIGKILL takes milliseconds. */
-    private static final long EXIT_WAIT_SECONDS = 5;
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
     private final Path folder;
     private final boolean keep;
@@ -69,17 +66,13 @@ final class RunCleanup implements AutoCloseable {
 
     /** The runner's descendants are its workers and their tools (the fixture's git has ended). */
     private void killDescendants() {
-        List<ProcessHandle> processes = ProcessHandle.current().descendants().toList();
-        processes.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : processes) {
-            try {
-                process.onExit().get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                progress.println(name + ": process " + process.pid() + " did not exit after SIGKILL: " + e);
+        try {
+            for (ProcessHandle process : ProcessKiller.killAndWait(ProcessHandle.current().descendants().toList(),
+                    EXIT_WAIT)) {
+                progress.println(name + ": process " + process.pid() + " did not exit after SIGKILL");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeoutException;
  * lines on a thread, and timestamps its {@code DONE} line when it arrives.
  */
 final class WorkerProcess {
+    /** How long {@link #kill} waits for the killed processes; SIGKILL takes milliseconds. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -173,8 +176,19 @@ final class WorkerProcess {
         return jitNanos;
     }
 
+    /**
+     * Kills the tools the worker runs, then the worker, and waits for them. Killed after the
+     * worker, the tools would no longer be its descendants: orphans running on in the fixture
+     * the run then deletes.
+     */
     void kill() {
-        process.destroyForcibly();
+        List<ProcessHandle> processes = new ArrayList<>(process.descendants().toList());
+        processes.add(process.toHandle());
+        try {
+            ProcessKiller.killAndWait(processes, EXIT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <T> T await(CompletableFuture<T> future, long seconds, String what) throws InterruptedException {

@@ -1,9 +1,11 @@
 package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,5 +46,20 @@ class WorkerProcessTest {
         } finally {
             worker.kill();
         }
+    }
+
+    @Test
+    void killingAWorkerKillsTheToolsItRunsToo(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("tool.pid");
+        WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "sleep 60 & echo $! > " + pidFile
+                + ".new; mv " + pidFile + ".new " + pidFile + "; wait"), dir.resolve("w.log"));
+        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
+            Thread.sleep(100);
+        }
+        ProcessHandle tool = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+
+        worker.kill();
+
+        assertFalse(tool.isAlive(), "the worker's tool " + tool.pid() + " outlived it");
     }
 }
