@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The agent-tools workload: resolve the tools, build the fixture, run the seeded mix on every
@@ -52,6 +51,9 @@ public final class AgentToolsCommand {
         }
         try {
             return execute(options);
+        } catch (UsageError e) {
+            progress.println(preset.command() + ": " + e.getMessage());
+            return 2;
         } catch (IOException | RuntimeException e) {
             progress.println(preset.command() + ": " + e.getMessage());
             e.printStackTrace(progress);
@@ -110,38 +112,15 @@ public final class AgentToolsCommand {
         if (!options.orderBalanced()) {
             progress.println(name + ": note: " + options.orderNote());
         }
-        ToolResolver resolver = ToolResolver.fromEnvironment(options.toolOverrides());
-        Map<String, Optional<ResolvedTool>> found = resolver.resolveAll(options.preset().tools());
-        List<ResolvedTool> tools = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Optional<ResolvedTool>> entry : found.entrySet()) {
-            if (entry.getValue().isPresent()) {
-                ResolvedTool tool = options.keepShims() ? entry.getValue().get() : entry.getValue().get().pastShim();
-                if (tool.script() && options.backends().contains(Engine.KERNEL)) {
-                    throw new IllegalArgumentException(tool.command() + " is the #! script " + tool.path()
-                            + ": a forced kernel backend cannot run scripts (ENOEXEC); pass --tool " + tool.command()
-                            + "=/path/to/the/binary");
-                }
-                entry.setValue(Optional.of(tool));
-                tools.add(tool);
-                progress.println("  tool " + tool.describe());
-            } else {
-                missing.add(entry.getKey());
-                progress.println(name + ": " + entry.getKey() + " is not on PATH; its calls are left out of the mix"
-                        + " for every backend" + (entry.getKey().equals("rg") ? " (Debian: apt-get install ripgrep)"
-                        : ""));
-            }
-        }
-        List<Tool> mix = options.preset().tools().stream()
-                .filter(tool -> found.get(tool.command()).isPresent()).toList();
-        Map<String, ResolvedTool> byCommand = new java.util.HashMap<>();
-        tools.forEach(tool -> byCommand.put(tool.command(), tool));
+        ToolSelection selection = ToolSelection.resolve(options, ToolResolver.fromEnvironment(options.toolOverrides()),
+                progress);
+        Map<String, ResolvedTool> byCommand = selection.byCommand();
+        List<Tool> mix = selection.mix();
+        Path logs = ResultsFolder.prepare(options.out());
 
         Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
         RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
         try {
-            Path logs = options.out().resolve("logs");
-            Files.createDirectories(logs);
             progress.println(name + ": building the fixture workspace in " + base.resolve("workspace"));
             Fixture fixture = Fixture.create(base.resolve("workspace"), options.seed(),
                     byCommand.containsKey("git") ? byCommand.get("git").path() : null);
@@ -184,7 +163,8 @@ public final class AgentToolsCommand {
                     }
                 }
             }
-            BenchReport report = new BenchReport(options, host, tools, missing, mix, calls, rows);
+            BenchReport report = new BenchReport(options, host, selection.tools(), selection.missing(), mix, calls,
+                    rows);
             String text = TextReport.render(report);
             out.print(text);
             out.flush();

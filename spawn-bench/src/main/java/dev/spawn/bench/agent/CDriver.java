@@ -23,7 +23,7 @@ final class CDriver {
     }
 
     /**
-     * @throws IllegalStateException naming every place looked at
+     * @throws UsageError naming every place looked at
      */
     static Path locate(Path explicit, Path extractInto) throws IOException {
         if (explicit != null) {
@@ -48,13 +48,13 @@ final class CDriver {
             return built;
         }
         tried.add("no " + built);
-        throw new IllegalStateException("the C reference driver is missing (" + String.join("; ", tried)
+        throw new UsageError("the C reference driver is missing (" + String.join("; ", tried)
                 + "): build with mvn package (make -C src-c all), pass --c-driver PATH, or leave c out of --backends");
     }
 
     private static Path executable(Path path, String source) {
         if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-            throw new IllegalStateException(source + ": " + path + " is not an executable file");
+            throw new UsageError(source + ": " + path + " is not an executable file");
         }
         return path;
     }

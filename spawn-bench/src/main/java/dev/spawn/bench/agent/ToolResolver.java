@@ -30,13 +30,17 @@ public final class ToolResolver {
         return new ToolResolver(System.getenv("PATH"), overrides);
     }
 
-    /** The first executable regular file named {@code command} on PATH (or its override). */
+    /**
+     * The first executable regular file named {@code command} on PATH (or its override).
+     *
+     * @throws UsageError when the override is not an executable file
+     */
     public Optional<ResolvedTool> resolve(String command) throws IOException {
         Path override = overrides.get(command);
         if (override != null) {
             Path absolute = override.toAbsolutePath().normalize();
             if (!isExecutableFile(absolute)) {
-                throw new IOException("--tool " + command + "=" + override + " is not an executable file");
+                throw new UsageError("--tool " + command + "=" + override + " is not an executable file");
             }
             return Optional.of(describe(command, absolute, null));
         }

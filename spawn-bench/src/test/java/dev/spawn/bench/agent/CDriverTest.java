@@ -2,6 +2,7 @@ package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,5 +92,11 @@ class CDriverTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aDriverPathThatIsNoExecutableIsAUsageError(@TempDir Path dir) {
+        UsageError e = assertThrows(UsageError.class, () -> CDriver.locate(dir.resolve("none"), dir));
+        assertEquals("--c-driver: " + dir.resolve("none") + " is not an executable file", e.getMessage());
     }
 }

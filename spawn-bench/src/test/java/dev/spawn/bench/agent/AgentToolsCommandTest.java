@@ -1,0 +1,57 @@
+package dev.spawn.bench.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner's command as a user meets it: its exit code and what it says on stderr. */
+class AgentToolsCommandTest {
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private final PrintStream progress = new PrintStream(text, true, StandardCharsets.UTF_8);
+
+    private int run(Path dir, String... args) throws Exception {
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        List<String> all = new ArrayList<>(List.of("--backends", "processbuilder", "--splits", "1x1", "--calls", "1"));
+        all.addAll(List.of(args));
+        return new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, all);
+    }
+
+    private String said() {
+        return text.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aToolPathThatIsNoExecutableIsOneLine(@TempDir Path dir) throws Exception {
+        assertEquals(2, run(dir, "--tool", "git=/nonexistent/git", "--out", dir.resolve("out").toString()));
+        assertTrue(said().endsWith("agent-tools-light: --tool git=/nonexistent/git is not an executable file\n"),
+                said());
+        assertFalse(said().contains("\tat "), "no stack trace: " + said());
+    }
+
+    @Test
+    void aResultsFolderThatIsAFileIsOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("out"), "a file");
+        assertEquals(2, run(dir, "--out", file.toString()));
+        assertTrue(said().endsWith("agent-tools-light: cannot create results folder " + file
+                + ": a file of that name is in the way\n"), said());
+        assertFalse(said().contains("\tat "), "no stack trace: " + said());
+    }
+
+    @Test
+    void aResultsFolderUnderAFileIsOneLineWithTheReason(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("out"), "a file");
+        assertEquals(2, run(dir, "--out", file.resolve("sub").toString()));
+        assertTrue(said().endsWith("agent-tools-light: cannot create results folder " + file.resolve("sub")
+                + ": Not a directory\n"), said());
+    }
+}
