@@ -9,6 +9,11 @@
  *
  * usage: agent-driver --mode shim|posix --calls FILE --warmup FILE
  *                     --workspace DIR --worker K --workers W --in-flight I
+ *        agent-driver --check
+ *
+ *   --check: prints "agent-driver: " and libcrypto's version and exits 0 when
+ *   the driver can run here (it loads, libcrypto has SHA-256): the runner asks
+ *   before it builds anything.
  *
  *   shim:  the shim's own userspace spawn (clone VM|VFORK|PIDFD, the shim
  *          compiled in): what this machine can do with the native code the
@@ -40,6 +45,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 #include <poll.h>
 #include <signal.h>
@@ -567,6 +573,11 @@ int main(int argc, char **argv)
 	char go[16];
 	long long t0, cpu0, elapsed, cpu;
 
+	if (argc == 2 && !strcmp(argv[1], "--check")) {
+		sha256_setup();
+		printf("agent-driver: %s\n", OpenSSL_version(OPENSSL_VERSION));
+		return 0;
+	}
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--mode"))
 			mode = argv[i + 1];

@@ -103,7 +103,29 @@ public final class AgentToolsCommand {
         return ordered;
     }
 
-    private int execute(RunnerOptions options) throws IOException, InterruptedException {
+    /**
+     * The C driver, run once to see that it works here; {@code null} when it does not and c was
+     * only a default backend, which then is left out with a note.
+     *
+     * @throws UsageError when it does not work and {@code --backends} asked for it
+     */
+    private Path usableCDriver(RunnerOptions options, Path scratch) throws IOException, InterruptedException {
+        String name = options.preset().command();
+        try {
+            Path driver = CDriver.locate(options.cDriver(), scratch);
+            progress.println(name + ": C reference driver " + driver + " (" + CDriver.check(driver, scratch) + ")");
+            return driver;
+        } catch (UsageError e) {
+            if (options.backendsChosen()) {
+                throw e;
+            }
+            progress.println(name + ": note: leaving c out of the backends: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private int execute(RunnerOptions asked) throws IOException, InterruptedException {
+        RunnerOptions options = asked;
         String name = options.preset().command();
         HostInfo host = HostInfo.current();
         progress.println(name + ": backends " + options.backends().stream().map(Engine::label).toList()
@@ -121,6 +143,10 @@ public final class AgentToolsCommand {
         Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
         RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
         try {
+            Path driver = options.backends().stream().anyMatch(Engine::isC) ? usableCDriver(options, base) : null;
+            if (driver == null) {
+                options = options.withoutC();
+            }
             progress.println(name + ": building the fixture workspace in " + base.resolve("workspace"));
             Fixture fixture = Fixture.create(base.resolve("workspace"), options.seed(),
                     byCommand.containsKey("git") ? byCommand.get("git").path() : null);
@@ -129,11 +155,6 @@ public final class AgentToolsCommand {
             Path warmupFile = base.resolve("warmup.tsv");
             CallFile.write(callsFile, calls, byCommand);
             CallFile.write(warmupFile, CallMix.warmup(options.seed(), options.warmupCalls(), mix), byCommand);
-            Path driver = options.backends().stream().anyMatch(Engine::isC)
-                    ? CDriver.locate(options.cDriver(), base) : null;
-            if (driver != null) {
-                progress.println(name + ": C reference driver " + driver);
-            }
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
                     options.api(), options.settleJit());
 

@@ -1,13 +1,16 @@
 package dev.spawn.bench.agent;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the C reference driver ({@code agent-driver}, built by {@code make -C src-c all}): the
@@ -18,6 +21,8 @@ import java.util.List;
 final class CDriver {
     static final String RESOURCE = "/dev/spawn/bench/native/agent-driver";
     static final Path BUILD_OUTPUT = Path.of("spawn-native", "target", "native", "agent-driver");
+    /** The check loads the driver and libcrypto and prints one line: milliseconds. */
+    private static final long CHECK_SECONDS = 10;
 
     private CDriver() {
     }
@@ -50,6 +55,39 @@ final class CDriver {
         tried.add("no " + built);
         throw new UsageError("the C reference driver is missing (" + String.join("; ", tried)
                 + "): build with mvn package (make -C src-c all), pass --c-driver PATH, or leave c out of --backends");
+    }
+
+    /**
+     * Runs {@code driver --check} (its output into a file in {@code scratch}): whether it loads and
+     * has libcrypto's SHA-256 on this machine. Returns what it says, {@code agent-driver: OpenSSL ...}.
+     *
+     * @throws UsageError naming the driver and what it or the loader said
+     */
+    static String check(Path driver, Path scratch) throws IOException, InterruptedException {
+        Path output = scratch.resolve("agent-driver-check.out");
+        String said;
+        int exit;
+        try {
+            Process process = new ProcessBuilder(driver.toString(), "--check").redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!process.waitFor(CHECK_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new UsageError("the C reference driver " + driver + " --check did not finish in " + CHECK_SECONDS
+                        + " s");
+            }
+            exit = process.exitValue();
+            said = Files.readString(output, StandardCharsets.UTF_8).trim().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            throw new UsageError("the C reference driver " + driver + " cannot run: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(output);
+        }
+        if (exit != 0) {
+            throw new UsageError("the C reference driver " + driver + " cannot run (exit code " + exit + ")"
+                    + (said.isEmpty() ? "" : ": " + said));
+        }
+        return said;
     }
 
     private static Path executable(Path path, String source) {

@@ -9,10 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The agent-tools runner's command line. */
+/**
+ * The agent-tools runner's command line. {@code backendsChosen}: whether {@code --backends} named
+ * the backends, rather than their being this machine's defaults.
+ */
 public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<Engine> backends, Path out,
         long seed, int warmupCalls, Map<String, Path> toolOverrides, List<String> jvmArgs, boolean keepWorkspace,
-        int repeat, Path cDriver, boolean keepShims, String api, boolean settleJit) {
+        int repeat, Path cDriver, boolean keepShims, String api, boolean settleJit, boolean backendsChosen) {
 
     public static final Path DEFAULT_OUT = Path.of("spawn-bench", "target", "agent-tools");
     public static final long DEFAULT_SEED = 20240501L;
@@ -57,8 +60,9 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "  --calls N            calls per backend and split (default: " + defaultCalls() + ")",
                 "  --splits LIST        WORKERSxIN_FLIGHT list (default 1x16,2x8,4x4,8x2)",
                 "  --backends LIST      processbuilder,userspace,kernel,c,c-posix (default: processbuilder,",
-                "                       userspace, kernel when this machine has it, and c). c is the C reference",
-                "                       driver (no JVM) on the shim's own spawn, c-posix the same on posix_spawnp",
+                "                       userspace, kernel when this machine has it, and c when its driver runs",
+                "                       here). c is the C reference driver (no JVM) on the shim's own spawn,",
+                "                       c-posix the same on posix_spawnp",
                 "  --repeat R           R rounds, the backend order varied each round; tables show the",
                 "                       median and min-max of each cell (default 1). An even R, or a",
                 "                       multiple of the number of backends, balances the order",
@@ -103,6 +107,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
         int calls = preset.defaultCalls();
         List<Split> splits = Split.DEFAULTS;
         List<Engine> backends = defaultBackends;
+        boolean backendsChosen = false;
         int repeat = 1;
         Path cDriver = null;
         boolean keepShims = false;
@@ -157,6 +162,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     break;
                 case "--backends":
                     backends = parseBackends(value);
+                    backendsChosen = true;
                     break;
                 case "--repeat":
                     repeat = positive(option, value);
@@ -203,7 +209,14 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     + " compiler threads are busy before");
         }
         return new RunnerOptions(preset, calls, splits, backends, out, seed, warmup, tools, jvmArgs, keep, repeat,
-                cDriver, keepShims, api, settleJit);
+                cDriver, keepShims, api, settleJit, backendsChosen);
+    }
+
+    /** These options without the C reference backends. */
+    public RunnerOptions withoutC() {
+        return new RunnerOptions(preset, calls, splits, backends.stream().filter(backend -> !backend.isC()).toList(),
+                out, seed, warmupCalls, toolOverrides, jvmArgs, keepWorkspace, repeat, cDriver, keepShims, api,
+                settleJit, backendsChosen);
     }
 
     /** A {@code --tool} for a command the preset never runs would be ignored, most likely a typo. */

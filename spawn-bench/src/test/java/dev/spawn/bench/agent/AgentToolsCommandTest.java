@@ -54,4 +54,30 @@ class AgentToolsCommandTest {
         assertTrue(said().endsWith("agent-tools-light: cannot create results folder " + file.resolve("sub")
                 + ": Not a directory\n"), said());
     }
+
+    @Test
+    void anAskedForCDriverThatCannotRunStopsTheRunBeforeTheFixture(@TempDir Path dir) throws Exception {
+        Path broken = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\nexit 127\n");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--backends", "processbuilder,c", "--c-driver", broken.toString(), "--splits", "1x1", "--calls", "1",
+                "--out", dir.resolve("out").toString()));
+        assertEquals(2, status, said());
+        assertTrue(said().endsWith("agent-tools-light: the C reference driver " + broken
+                + " cannot run (exit code 127)\n"), said());
+        assertFalse(said().contains("building the fixture"), said());
+    }
+
+    @Test
+    void aDefaultCDriverThatCannotRunIsLeftOutWithANote(@TempDir Path dir) throws Exception {
+        Path broken = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\nexit 127\n");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--c-driver", broken.toString(), "--splits", "1x1", "--calls", "4", "--warmup", "0",
+                "--out", dir.resolve("out").toString()));
+        assertEquals(0, status, said());
+        assertTrue(said().contains("agent-tools-light: note: leaving c out of the backends: the C reference driver "
+                + broken + " cannot run (exit code 127)\n"), said());
+        assertFalse(Files.readString(dir.resolve("out/agent-tools-light.csv")).contains(",c,"), "c did not run");
+    }
 }

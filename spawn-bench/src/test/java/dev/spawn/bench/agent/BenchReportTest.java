@@ -34,7 +34,7 @@ class BenchReportTest {
     private static BenchReport report(List<BenchReport.Row> rows, int rounds) {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C), Path.of("out"), 1, 0, Map.of(),
-                List.of(), false, rounds, null, false, "spawn", false);
+                List.of(), false, rounds, null, false, "spawn", false, true);
         return new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(), List.of(),
                 List.of(Tool.CAT, Tool.LS), CALLS, rows);
     }
@@ -134,7 +134,7 @@ class BenchReportTest {
     void kernelAgainstUserspaceIsShownRoundByRoundWhenBothRan() {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.USERSPACE, Engine.KERNEL), Path.of("out"), 1, 0, Map.of(), List.of(), false, 2, null,
-                false, "spawn", false);
+                false, "spawn", false, true);
         // per round 12/10 and 9/10
         BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(),
                 List.of(), List.of(Tool.CAT, Tool.LS), CALLS, List.of(

@@ -99,4 +99,21 @@ class CDriverTest {
         UsageError e = assertThrows(UsageError.class, () -> CDriver.locate(dir.resolve("none"), dir));
         assertEquals("--c-driver: " + dir.resolve("none") + " is not an executable file", e.getMessage());
     }
+
+    @Test
+    void theCheckSaysWhichLibcryptoTheDriverRunsOn(@TempDir Path dir) throws Exception {
+        assertTrue(CDriver.check(DRIVER, dir).startsWith("agent-driver: OpenSSL "));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "the check leaves nothing behind");
+        }
+    }
+
+    @Test
+    void aDriverThatCannotRunHereIsAUsageErrorWithWhatTheLoaderSaid(@TempDir Path dir) throws Exception {
+        Path broken = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\necho 'agent-driver: error while"
+                + " loading shared libraries: libcrypto.so.3: cannot open shared object file' >&2\nexit 127\n");
+        UsageError e = assertThrows(UsageError.class, () -> CDriver.check(broken, dir));
+        assertEquals("the C reference driver " + broken + " cannot run (exit code 127): agent-driver: error while"
+                + " loading shared libraries: libcrypto.so.3: cannot open shared object file", e.getMessage());
+    }
 }

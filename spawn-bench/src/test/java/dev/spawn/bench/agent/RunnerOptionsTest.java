@@ -22,6 +22,8 @@ class RunnerOptionsTest {
         assertEquals(Split.DEFAULTS, options.splits());
         assertEquals(DEFAULT, options.backends());
         assertEquals(false, options.settleJit(), "a cold run is the default, as the README's command");
+        assertFalse(options.backendsChosen(), "the machine's defaults");
+        assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE), options.withoutC().backends());
     }
 
     @Test
@@ -42,6 +44,7 @@ class RunnerOptionsTest {
         assertEquals(List.of(new Split(1, 16), new Split(2, 8)), options.splits());
         assertEquals(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE), options.backends(),
                 "ProcessBuilder, the reference, runs first");
+        assertTrue(options.backendsChosen());
         assertEquals(Path.of("/tmp/x"), options.out());
         assertEquals(Path.of("/usr/bin/python3"), options.toolOverrides().get("python3"));
         assertEquals(5, options.seed());
