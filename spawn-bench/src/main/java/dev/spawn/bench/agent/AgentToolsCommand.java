@@ -33,9 +33,12 @@ public final class AgentToolsCommand {
         this.tempRoot = tempRoot;
     }
 
+    /** The exit code of a run stopped by Ctrl-C or SIGTERM, as a shell reports SIGINT. */
+    static final int INTERRUPTED = 130;
+
     /**
      * Runs the preset with {@code args}; returns the exit code (0 all checked or help printed, 1 a
-     * mismatch, 2 an error).
+     * mismatch, 2 an error, {@link #INTERRUPTED} interrupted).
      */
     public int run(Preset preset, List<String> args) {
         RunnerOptions options;
@@ -199,6 +202,13 @@ public final class AgentToolsCommand {
                     + options.out().resolve(name + "-runs.csv")
                     + ", worker logs in " + logs);
             return report.verified() ? 0 : 1;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof WorkerInterrupted || cleanup.interrupted()) {
+                // a failure the interruption caused: the cleanup says "interrupted" instead
+                cleanup.markInterrupted();
+                return INTERRUPTED;
+            }
+            throw e;
         } finally {
             cleanup.close();
         }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * kept, exactly once: when the run ends ({@link #close}), or, if the JVM shuts down first
  * (Ctrl-C, SIGTERM), from a shutdown hook that kills the workers and the tools they run before,
  * so that none still writes into the fixture. Whichever comes first does it; the other waits for
- * it to finish, so the JVM never halts halfway through a removal.
+ * it to finish, so the JVM never halts halfway through a removal. An interrupted run says so in
+ * one line, from whichever does the cleanup, instead of the failures the killing causes.
  */
 final class RunCleanup implements AutoCloseable {
     /** How long the hook waits for killed processes to exit; SIGKILL takes milliseconds. */
@@ -22,6 +23,7 @@ final class RunCleanup implements AutoCloseable {
     private final PrintStream progress;
     private final Thread hook = new Thread(this::onShutdown, "spawn-bench-cleanup");
     private boolean done;
+    private volatile boolean interrupted;
 
     private RunCleanup(Path folder, boolean keep, String name, PrintStream progress) {
         this.folder = folder;
@@ -54,8 +56,22 @@ final class RunCleanup implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the run interrupted: its cleanup says so. The shutdown hook marks it before it kills
+     * the workers, so a failure their killing causes finds it marked.
+     */
+    void markInterrupted() {
+        interrupted = true;
+    }
+
+    /** Whether the run was interrupted: the JVM is shutting down, or its workers were stopped by a signal. */
+    boolean interrupted() {
+        return interrupted;
+    }
+
     /** What the shutdown hook does; the JVM's shutdown runs it at most once. */
     void onShutdown() {
+        markInterrupted();
         killDescendants();
         try {
             cleanUp();
@@ -81,10 +97,14 @@ final class RunCleanup implements AutoCloseable {
             return;
         }
         done = true;
+        String prefix = name + (interrupted ? ": interrupted; " : ": ");
         if (keep) {
-            progress.println(name + ": kept the workspace and call files in " + folder);
+            progress.println(prefix + "kept the workspace and call files in " + folder);
         } else {
             Fixture.deleteTree(folder);
+            if (interrupted) {
+                progress.println(prefix + "cleaned up");
+            }
         }
     }
 }

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeoutException;
  * lines on a thread, and timestamps its {@code DONE} line when it arrives.
  */
 final class WorkerProcess {
-    /** How long {@link #kill} waits for the killed processes; SIGKILL takes milliseconds. */
+    /** How long to wait for a worker that closed its output, or was killed, to exit. */
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
 
     private final String name;
     private final Process process;
@@ -99,10 +101,24 @@ final class WorkerProcess {
                         break;
                 }
             }
-            failAll(new IllegalStateException("worker " + name + " ended its output early (see " + log + ")"));
+            failAll(endedEarly());
         } catch (IOException | RuntimeException e) {
             failAll(new IllegalStateException("worker " + name + ": cannot read its output: " + e, e));
         }
+    }
+
+    /** Why the worker closed its output before END: a signal that stopped it, else a failure to look into. */
+    private RuntimeException endedEarly() {
+        try {
+            if (process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    && (process.exitValue() == 128 + SIGINT || process.exitValue() == 128 + SIGTERM)) {
+                return new WorkerInterrupted("worker " + name + " was stopped by signal "
+                        + (process.exitValue() - 128));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new IllegalStateException("worker " + name + " ended its output early (see " + log + ")");
     }
 
     private void failAll(RuntimeException why) {

@@ -46,6 +46,21 @@ class RunCleanupTest {
     }
 
     @Test
+    void anInterruptedRunSaysSoInOneLineWhoeverCleansUp(@TempDir Path dir) throws Exception {
+        RunCleanup byTheHook = RunCleanup.install(Files.createDirectories(dir.resolve("a")), false, "test", progress);
+        byTheHook.onShutdown();
+        byTheHook.close();
+        RunCleanup byTheRun = RunCleanup.install(Files.createDirectories(dir.resolve("b")), false, "test", progress);
+        byTheRun.markInterrupted();
+        byTheRun.close();
+        byTheRun.onShutdown();
+        assertEquals("test: interrupted; cleaned up\ntest: interrupted; cleaned up\n",
+                text.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(dir.resolve("a")));
+        assertFalse(Files.exists(dir.resolve("b")));
+    }
+
+    @Test
     void aRunThatCannotMakeItsLogsFolderLeavesNoTempFolder(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("out"), "a file");
         Path temp = Files.createDirectories(dir.resolve("tmp"));

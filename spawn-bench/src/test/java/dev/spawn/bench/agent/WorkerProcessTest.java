@@ -62,4 +62,17 @@ class WorkerProcessTest {
 
         assertFalse(tool.isAlive(), "the worker's tool " + tool.pid() + " outlived it");
     }
+
+    @Test
+    void aWorkerStoppedByCtrlCIsAnInterruptionNotAFailure(@TempDir Path dir) throws Exception {
+        WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "kill -INT $$; sleep 5"),
+                dir.resolve("w.log"));
+        try {
+            WorkerInterrupted e = assertThrows(WorkerInterrupted.class,
+                    () -> worker.awaitReady(Duration.ofSeconds(10)));
+            assertEquals("worker w was stopped by signal 2", e.getMessage());
+        } finally {
+            worker.kill();
+        }
+    }
 }
