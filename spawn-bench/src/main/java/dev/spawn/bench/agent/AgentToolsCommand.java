@@ -4,7 +4,6 @@ import dev.spawn.Backend;
 import dev.spawn.Spawner;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,46 +160,26 @@ public final class AgentToolsCommand {
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
                     options.api(), options.settleJit());
 
-            // the reference is the first run of the first backend asked (ProcessBuilder when asked: it is
-            // moved first, and round 1 runs the list unrotated)
-            List<BenchReport.Row> rows = new ArrayList<>();
-            List<CallOutcome> reference = null;
-            int total = options.repeat() * options.splits().size() * options.backends().size();
-            int step = 0;
-            for (int round = 0; round < options.repeat(); round++) {
-                for (Split split : options.splits()) {
-                    for (Engine backend : order(options.backends(), round, options.repeat())) {
-                        step++;
-                        progress.printf("[%d/%d] round %d %s %s: %d worker %s x %d in flight, warming up...%n", step,
-                                total, round + 1, split, backend.label(), split.workers(),
-                                backend.isC() ? "driver(s)" : "JVM(s)", split.inFlight());
-                        RunResult result = splitRun.run(backend, split, round);
-                        if (reference == null) {
-                            reference = result.outcomes();
-                        }
-                        List<Verifier.Mismatch> mismatches = Verifier.compare(reference, result.outcomes(), calls);
-                        rows.add(new BenchReport.Row(result, mismatches));
-                        progress.printf("[%d/%d] round %d %s %s: %d calls in %.2f s = %.1f calls/s, %s%n", step,
-                                total, round + 1, split, backend.label(), result.calls(), result.seconds(),
-                                result.callsPerSecond(), mismatches.isEmpty() ? "all match the reference"
-                                        : mismatches.size() + " MISMATCHES, first: " + mismatches.get(0));
-                    }
-                }
+            Rounds.Outcome outcome = new Rounds(options, splitRun, calls, progress).run();
+            if (cleanup.interrupted()) {
+                return INTERRUPTED;
+            }
+            if (outcome.rows().isEmpty()) {
+                progress.println(name + ": " + outcome.failure());
+                return 2;
             }
             BenchReport report = new BenchReport(options, host, selection.tools(), selection.missing(), mix, calls,
-                    rows);
+                    outcome.rows(), outcome.failure());
             String text = TextReport.render(report);
             out.print(text);
             out.flush();
-            Files.writeString(options.out().resolve(name + ".txt"), text, StandardCharsets.UTF_8);
-            Files.writeString(options.out().resolve(name + ".csv"), CsvReport.render(report), StandardCharsets.UTF_8);
-            Files.writeString(options.out().resolve(name + "-runs.csv"), CsvReport.runs(report),
-                    StandardCharsets.UTF_8);
-            Files.writeString(options.out().resolve(name + ".json"), JsonReport.render(report), StandardCharsets.UTF_8);
-            Files.writeString(options.out().resolve(name + ".svg"), SvgChart.render(report), StandardCharsets.UTF_8);
-            progress.println(name + ": wrote " + options.out().resolve(name + ".{txt,csv,json,svg}") + ", "
-                    + options.out().resolve(name + "-runs.csv")
-                    + ", worker logs in " + logs);
+            String written = ReportFiles.write(report, text, options.out());
+            if (!report.complete()) {
+                progress.println(name + ": " + report.failure() + "; wrote the reports of the runs before it ("
+                        + report.rows().size() + "), marked INCOMPLETE: " + written + ", worker logs in " + logs);
+                return 2;
+            }
+            progress.println(name + ": wrote " + written + ", worker logs in " + logs);
             return report.verified() ? 0 : 1;
         } catch (IOException | RuntimeException e) {
             if (e instanceof WorkerInterrupted || cleanup.interrupted()) {

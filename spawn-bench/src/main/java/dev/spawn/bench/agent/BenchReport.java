@@ -10,10 +10,11 @@ import java.util.Optional;
  * with their min-max beside it. A ratio between two backends is taken round by round (both runs of
  * a pair come from one round, so they saw about the same background load): its figure is the
  * median of the per-round ratios, its range their min-max. The ratio of the two cells' medians,
- * the headline of earlier reports, stays available for comparing with them.
+ * the headline of earlier reports, stays available for comparing with them. {@code failure}, when
+ * not null, says which run failed and why: the report then holds only the runs before it.
  */
 public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedTool> tools, List<String> missing,
-        List<Tool> mix, List<CallSpec> calls, List<Row> rows) {
+        List<Tool> mix, List<CallSpec> calls, List<Row> rows, String failure) {
 
     /** One backend at one split in one round, with its check against the reference. */
     public record Row(RunResult result, List<Verifier.Mismatch> mismatches) {
@@ -28,6 +29,17 @@ public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedToo
         mix = List.copyOf(mix);
         calls = List.copyOf(calls);
         rows = List.copyOf(rows);
+    }
+
+    /** A report of a run in which every backend ran at every split in every round. */
+    public BenchReport(RunnerOptions options, HostInfo host, List<ResolvedTool> tools, List<String> missing,
+            List<Tool> mix, List<CallSpec> calls, List<Row> rows) {
+        this(options, host, tools, missing, mix, calls, rows, null);
+    }
+
+    /** Whether every run finished; if not, {@link #failure} says which did not. */
+    public boolean complete() {
+        return failure == null;
     }
 
     /** The runs of {@code backend} at {@code split}, in round order. */

@@ -37,6 +37,8 @@ public final class JsonReport {
                         + ", \"skippedShim\": " + (tool.skippedShim() == null ? "null"
                                 : string(tool.skippedShim().toString())) + "}")
                 .collect(Collectors.joining(",\n"))).append("\n  ],\n");
+        json.append("  \"complete\": ").append(report.complete()).append(",\n");
+        json.append("  \"failure\": ").append(report.complete() ? "null" : string(report.failure())).append(",\n");
         json.append("  \"verified\": ").append(report.verified()).append(",\n");
         List<String> cells = new java.util.ArrayList<>();
         for (Split split : options.splits()) {

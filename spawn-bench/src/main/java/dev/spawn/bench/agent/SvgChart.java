@@ -45,7 +45,8 @@ public final class SvgChart {
                     + "x2=\"0\" y2=\"6\" stroke=\"%s\" stroke-width=\"2\"/></pattern></defs>%n", FAIL_HATCH,
                     FAIL_RED));
         }
-        svg.append(text(WIDTH / 2.0, 22, "middle", 15, escape(report.options().preset().command() + ": calls/s by split ("
+        svg.append(text(WIDTH / 2.0, 22, "middle", 15, escape((report.complete() ? "" : "INCOMPLETE (a run failed;"
+                + " see the text report) ") + report.options().preset().command() + ": calls/s by split ("
                 + report.options().calls() + " calls, " + (rounds > 1 ? "median of " + rounds + " rounds, whiskers"
                         + " min-max, " : "") + "higher is better)")));
         svg.append(text(WIDTH / 2.0, 40, "middle", 11, escape(report.host().cpu() + ", " + report.host().cores()

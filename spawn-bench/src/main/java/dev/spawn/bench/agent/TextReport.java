@@ -18,6 +18,12 @@ public final class TextReport {
                 .append(report.warmupCalls() == options.warmupCalls() ? ""
                         : " (--warmup " + options.warmupCalls() + ", raised to one call per tool)")
                 .append(", api ").append(options.api()).append('\n');
+        if (!report.complete()) {
+            int planned = options.repeat() * options.splits().size() * options.backends().size();
+            text.append("INCOMPLETE: ").append(report.failure()).append("; this report holds only the runs that")
+                    .append(" finished before it (").append(report.rows().size()).append(" of ").append(planned)
+                    .append(").\n");
+        }
         if (!options.orderBalanced()) {
             text.append("Note: ").append(options.orderNote()).append(".\n");
         }

@@ -95,7 +95,7 @@ final class WorkerProcess {
                         ended.complete(null);
                         break;
                     case WorkerProtocol.FAIL:
-                        failAll(new IllegalStateException("worker " + name + " failed: " + rest));
+                        failAll(new WorkerFailure("worker " + name + " failed: " + rest + " (see " + log + ")"));
                         break;
                     default:
                         break;
@@ -103,12 +103,12 @@ final class WorkerProcess {
             }
             failAll(endedEarly());
         } catch (IOException | RuntimeException e) {
-            failAll(new IllegalStateException("worker " + name + ": cannot read its output: " + e, e));
+            failAll(new WorkerFailure("worker " + name + ": cannot read its output: " + e, e));
         }
     }
 
     /** Why the worker closed its output before END: a signal that stopped it, else a failure to look into. */
-    private RuntimeException endedEarly() {
+    private WorkerFailure endedEarly() {
         try {
             if (process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                     && (process.exitValue() == 128 + SIGINT || process.exitValue() == 128 + SIGTERM)) {
@@ -118,10 +118,10 @@ final class WorkerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new IllegalStateException("worker " + name + " ended its output early (see " + log + ")");
+        return new WorkerFailure("worker " + name + " ended its output early (see " + log + ")");
     }
 
-    private void failAll(RuntimeException why) {
+    private void failAll(WorkerFailure why) {
         ready.completeExceptionally(why);
         doneAt.completeExceptionally(why);
         ended.completeExceptionally(why);
@@ -136,7 +136,7 @@ final class WorkerProcess {
         while (true) {
             long quiet = System.nanoTime() - lastHeardNanos;
             if (quiet >= silence.toNanos()) {
-                throw new IllegalStateException("worker " + name + " did not warm up: it has said nothing for "
+                throw new WorkerFailure("worker " + name + " did not warm up: it has said nothing for "
                         + silence.toSeconds() + " s, after starting " + warmupStarted + " warm-up calls (see " + log
                         + ")");
             }
@@ -165,10 +165,10 @@ final class WorkerProcess {
     List<CallOutcome> awaitEnd(long seconds) throws InterruptedException {
         await(ended, seconds, "report");
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("worker " + name + " did not exit (see " + log + ")");
+            throw new WorkerFailure("worker " + name + " did not exit (see " + log + ")");
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("worker " + name + " exited with " + process.exitValue() + " (see " + log
+            throw new WorkerFailure("worker " + name + " exited with " + process.exitValue() + " (see " + log
                     + ")");
         }
         return List.copyOf(outcomes);
@@ -213,7 +213,7 @@ final class WorkerProcess {
         } catch (ExecutionException e) {
             throw (RuntimeException) e.getCause();
         } catch (TimeoutException e) {
-            throw new IllegalStateException("worker " + name + " did not " + what + " within " + seconds + " s (see "
+            throw new WorkerFailure("worker " + name + " did not " + what + " within " + seconds + " s (see "
                     + log + ")");
         }
     }

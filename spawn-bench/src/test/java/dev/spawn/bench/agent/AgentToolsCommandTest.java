@@ -80,4 +80,32 @@ class AgentToolsCommandTest {
                 + broken + " cannot run (exit code 127)\n"), said());
         assertFalse(Files.readString(dir.resolve("out/agent-tools-light.csv")).contains(",c,"), "c did not run");
     }
+
+    @Test
+    void aFailedRunKeepsTheReportsOfTheRunsBeforeItMarkedIncomplete(@TempDir Path dir) throws Exception {
+        // passes the driver check, then fails as a worker
+        Path failing = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\n"
+                + "if [ \"$1\" = --check ]; then echo 'agent-driver: stand-in'; exit 0; fi\n"
+                + "echo '@@ FAIL boom'; exit 2\n");
+        Path out = dir.resolve("out");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--backends", "processbuilder,c", "--c-driver", failing.toString(), "--splits", "1x1", "--calls", "4",
+                "--warmup", "0", "--out", out.toString()));
+
+        assertEquals(2, status, said());
+        String failure = "[2/2] round 1 1x1 c failed: worker r1-1x1-c-w0 failed: boom (see "
+                + out.resolve("logs/r1-1x1-c-w0.log") + ")";
+        assertTrue(said().contains("agent-tools-light: " + failure + "; wrote the reports of the runs before it (1),"
+                + " marked INCOMPLETE: "), said());
+        assertFalse(said().contains("\tat "), "no stack trace: " + said());
+        String text = Files.readString(out.resolve("agent-tools-light.txt"));
+        assertTrue(text.contains("INCOMPLETE: " + failure + "; this report holds only the runs that finished"
+                + " before it (1 of 2)."), text);
+        assertTrue(text.contains("processbuilder"), text);
+        String json = Files.readString(out.resolve("agent-tools-light.json"));
+        assertTrue(json.contains("\"complete\": false,"), json);
+        assertTrue(Files.readString(out.resolve("agent-tools-light.svg")).contains("INCOMPLETE"));
+        assertTrue(Files.readString(out.resolve("agent-tools-light-runs.csv")).contains("processbuilder"));
+    }
 }
