@@ -51,11 +51,23 @@ public final class TextReport {
                             .append(' ').append(mismatch).append('\n');
                 }
             }
+            text.append(debugHint(options));
         } else {
             text.append("\nEvery call's exit code, stdout digest and stderr length matched the reference run (")
                     .append(options.backends().get(0).label()).append(", round 1).\n");
         }
         return text.toString();
+    }
+
+    /** Where to look into a mismatch: the workspace the calls ran in, which a run removes unless told. */
+    static String debugHint(RunnerOptions options) {
+        if (options.keepWorkspace()) {
+            return "To look into a call, run it by hand in the kept workspace (its folder is named on stderr);"
+                    + " the worker logs are in " + options.out().resolve("logs") + ".\n";
+        }
+        return "To look into a call, run the same command again with --keep-workspace (seed " + options.seed()
+                + " makes the same fixture and calls) and run the call by hand in the workspace it keeps; the worker"
+                + " logs are in " + options.out().resolve("logs") + ".\n";
     }
 
     /** Rows are splits, a calls/s column per backend: median [min-max] over the rounds. */

@@ -190,7 +190,11 @@ class BenchReportTest {
         BenchReport report = report(rows, 2);
         assertEquals(false, report.verified(SPLIT, Engine.USERSPACE));
         assertEquals(false, report.verified());
-        assertTrue(TextReport.render(report).contains("RESULT CHECK FAILED"));
+        String text = TextReport.render(report);
+        assertTrue(text.contains("RESULT CHECK FAILED"));
+        assertTrue(text.contains("run the same command again with --keep-workspace (seed 1 makes the same fixture"
+                + " and calls)"), text);
+        assertFalse(TextReport.render(report(rows.subList(0, 2), 1)).contains("--keep-workspace"), "all matched");
         String svg = SvgChart.render(report);
         assertEquals(1, svg.split(">FAIL<", -1).length - 1, "userspace's bar only: " + svg);
         assertTrue(svg.contains("fill=\"url(#fail-hatch)\""), svg);
