@@ -110,6 +110,11 @@ public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedToo
         return options.backends().contains(Engine.C_POSIX) ? Optional.of(Engine.C_POSIX) : Optional.empty();
     }
 
+    /** The tools that could not run at all in the reference run ({@link BrokenTools}). */
+    public List<Tool> brokenTools() {
+        return rows.isEmpty() ? List.of() : BrokenTools.in(calls, rows.get(0).result().outcomes());
+    }
+
     /** Whether every run agreed with the reference. */
     public boolean verified() {
         return rows.stream().allMatch(Row::verified);

@@ -66,6 +66,9 @@ final class Rounds {
                     }
                     if (reference == null) {
                         reference = result.outcomes();
+                        for (Tool tool : BrokenTools.in(calls, reference)) {
+                            progress.println(options.preset().command() + ": " + BrokenTools.warning(tool));
+                        }
                     }
                     rows.add(new BenchReport.Row(result, mismatches));
                     progress.printf("%s: %d calls in %.2f s = %.1f calls/s, %s%n", run, result.calls(),

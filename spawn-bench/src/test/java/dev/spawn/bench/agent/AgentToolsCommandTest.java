@@ -108,4 +108,13 @@ class AgentToolsCommandTest {
         assertTrue(Files.readString(out.resolve("agent-tools-light.svg")).contains("INCOMPLETE"));
         assertTrue(Files.readString(out.resolve("agent-tools-light-runs.csv")).contains("processbuilder"));
     }
+
+    @Test
+    void aToolThatCannotRunIsWarnedAboutOnceAfterTheReferenceRun(@TempDir Path dir) throws Exception {
+        Path brokenSed = FixtureTest.script(dir.resolve("sed"), "#!/bin/sh\necho 'sed: not here' >&2\nexit 127\n");
+        assertEquals(0, run(dir, "--tool", "sed=" + brokenSed, "--calls", "40", "--warmup", "0", "--out",
+                dir.resolve("out").toString()), said());
+        assertEquals(1, said().split("agent-tools-light: warning: every sed call exited 126 or 127", -1).length - 1,
+                said());
+    }
 }
