@@ -14,6 +14,9 @@ import java.util.Optional;
  * that are left.
  */
 record ToolSelection(List<ResolvedTool> tools, List<String> missing, List<Tool> mix) {
+    /** The commands a minimal system lacks most often, with the Debian packages that have them (as README says). */
+    private static final Map<String, String> DEBIAN_PACKAGES = Map.of("rg", "ripgrep", "git", "git", "python3",
+            "python3", "node", "nodejs");
 
     ToolSelection {
         tools = List.copyOf(tools);
@@ -36,9 +39,9 @@ record ToolSelection(List<ResolvedTool> tools, List<String> missing, List<Tool> 
                 .entrySet()) {
             if (entry.getValue().isEmpty()) {
                 missing.add(entry.getKey());
+                String debian = DEBIAN_PACKAGES.get(entry.getKey());
                 progress.println(name + ": " + entry.getKey() + " is not on PATH; its calls are left out of the mix"
-                        + " for every backend" + (entry.getKey().equals("rg") ? " (Debian: apt-get install ripgrep)"
-                        : ""));
+                        + " for every backend" + (debian == null ? "" : " (Debian: apt-get install " + debian + ")"));
                 continue;
             }
             ResolvedTool tool = options.keepShims() ? entry.getValue().get() : entry.getValue().get().pastShim();

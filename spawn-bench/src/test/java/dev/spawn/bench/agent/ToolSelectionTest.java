@@ -49,4 +49,20 @@ class ToolSelectionTest {
         assertEquals(cat, selection.byCommand().get("cat").path());
         assertEquals(12, selection.missing().size());
     }
+
+    @Test
+    void aMissingToolIsNamedWithTheDebianPackageThatHasIt(@TempDir Path dir) throws Exception {
+        Path cat = Files.writeString(dir.resolve("cat"), "\u007fELF....");
+        Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("rwx------"));
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS, List.of(), List.of(Engine.USERSPACE));
+        ToolSelection.resolve(options, new ToolResolver(dir.toString(), Map.of()),
+                new PrintStream(said, true, StandardCharsets.UTF_8));
+        String text = said.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("agent-tools: node is not on PATH; its calls are left out of the mix for every backend"
+                + " (Debian: apt-get install nodejs)\n"), text);
+        assertTrue(text.contains("python3 is not on PATH; its calls are left out of the mix for every backend"
+                + " (Debian: apt-get install python3)\n"), text);
+        assertTrue(text.contains("awk is not on PATH; its calls are left out of the mix for every backend\n"), text);
+    }
 }
