@@ -1,10 +1,12 @@
 package dev.spawn.bench.agent;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Runs the calls once on one backend at one split: starts W workers (JVMs, or the C driver for
@@ -18,6 +20,10 @@ final class SplitRun {
      * stuck worker, not a long warm-up.
      */
     private static final Duration WARMUP_SILENCE = Duration.ofSeconds(120);
+    /**
+     * How long the timed part may last: 30 minutes, or a second a call where that is longer (no
+     * machine this runs on makes fewer than one call a second), so a large --calls runs to its end.
+     */
     private static final long RUN_SECONDS = 1800;
 
     private final Path callsFile;
@@ -46,6 +52,10 @@ final class SplitRun {
     }
 
     RunResult run(Engine backend, Split split, int round) throws IOException, InterruptedException {
+        long runSeconds;
+        try (Stream<String> calls = Files.lines(callsFile)) {
+            runSeconds = Math.max(RUN_SECONDS, calls.count());
+        }
         List<WorkerProcess> workers = new ArrayList<>();
         try {
             for (int k = 0; k < split.workers(); k++) {
@@ -61,14 +71,14 @@ final class SplitRun {
             }
             long end = start;
             for (WorkerProcess worker : workers) {
-                end = Math.max(end, worker.awaitDone(RUN_SECONDS));
+                end = Math.max(end, worker.awaitDone(runSeconds));
             }
             List<CallOutcome> outcomes = new ArrayList<>();
             List<String> stats = new ArrayList<>();
             long cpu = 0;
             long jit = 0;
             for (WorkerProcess worker : workers) {
-                outcomes.addAll(worker.awaitEnd(RUN_SECONDS));
+                outcomes.addAll(worker.awaitEnd(runSeconds));
                 stats.add(worker.stats());
                 cpu = cpu < 0 || worker.cpuNanos() < 0 ? -1 : cpu + worker.cpuNanos();
                 jit = jit < 0 || worker.jitNanos() < 0 ? -1 : jit + worker.jitNanos();
