@@ -15,9 +15,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -453,8 +456,11 @@ public final class SpawnProcessBuilder {
                 request = request(argv);
             } catch (InvalidPathException e) {
                 // a NUL in a redirect file's path: the JDK fails where it opens the files, in
-                // its order, having created the output files before it
-                openRedirects(null);
+                // its order, having created the output files before it (a NUL in the directory
+                // is refused before anything is opened: see MIGRATING.md)
+                if (dir == null || dir.indexOf('\0') < 0) {
+                    openRedirects(null);
+                }
                 throw StartFailures.cannotRun(program, dir, e);
             } catch (IllegalArgumentException e) {
                 throw StartFailures.cannotRun(program, dir, e);
@@ -665,15 +671,8 @@ public final class SpawnProcessBuilder {
 
         /** A failed exec once the redirect files are known to open: the working directory, then the exec. */
         private IOException afterRedirects(int errno, Throwable library) {
-            if (directory != null) {
-                if (!directory.exists()) {
-                    return StartFailures.exec(program, dir, Errno.ENOENT, library);
-                }
-                if (!directory.isDirectory()) {
-                    return StartFailures.exec(program, dir, Errno.ENOTDIR, library);
-                }
-            }
-            return StartFailures.exec(program, dir, errno, library);
+            int chdir = directory == null ? 0 : chdirErrno(directory.toPath());
+            return StartFailures.exec(program, dir, chdir != 0 ? chdir : errno, library);
         }
 
         /**
@@ -689,6 +688,48 @@ public final class SpawnProcessBuilder {
             } catch (IOException | IllegalArgumentException e) {
                 throw StartFailures.cannotRun(program, dir, e);
             }
+        }
+
+        /**
+         * What the JDK's child's {@code chdir(directory)} fails with, 0 if it would not. A
+         * directory the caller cannot reach or search is EACCES, which {@link File#exists()}
+         * cannot tell from a missing one.
+         */
+        private int chdirErrno(Path directory) {
+            try {
+                if (!Files.readAttributes(directory, BasicFileAttributes.class).isDirectory()) {
+                    return Errno.ENOTDIR;
+                }
+                return Files.isExecutable(directory) ? 0 : Errno.EACCES;
+            } catch (AccessDeniedException e) {
+                return Errno.EACCES;
+            } catch (NoSuchFileException e) {
+                return missingErrno(directory);
+            } catch (FileSystemException e) {
+                // the JDK words the errno as strerror(3) does: the calls that fail alike here
+                String reason = String.valueOf(e.getReason());
+                for (int errno : new int[] {Errno.ENOTDIR, Errno.ELOOP, Errno.ENAMETOOLONG}) {
+                    if (reason.startsWith(Errno.description(errno))) {
+                        return errno;
+                    }
+                }
+                return Errno.ENOENT;
+            } catch (IOException e) {
+                return Errno.ENOENT;
+            }
+        }
+
+        /**
+         * ENOTDIR where the lookup of {@code directory} first met a file that is no directory, else
+         * ENOENT: JDK 25's NIO says NoSuchFileException for both.
+         */
+        private int missingErrno(Path directory) {
+            for (Path above = directory.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
+                if (Files.exists(above)) {
+                    return Files.isDirectory(above) ? Errno.ENOENT : Errno.ENOTDIR;
+                }
+            }
+            return Errno.ENOENT;
         }
 
         private void openRedirects(Throwable library) throws IOException {

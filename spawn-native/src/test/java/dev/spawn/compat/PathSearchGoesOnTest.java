@@ -100,11 +100,10 @@ class PathSearchGoesOnTest {
         Files.setAttribute(locked, "unix:uid", NOBODY);
         // the last entry's exec fails ENOTDIR, which the EACCES from the first still overrides
         String path = locked + ":" + second + ":" + firstFails;
-        List<String> withoutDacCapabilities = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search");
         String[] programs = {"nowhere", "found-after-it", "fails-after-it"};
 
-        List<String> jdk = childJvm(withoutDacCapabilities, "jdk", path, programs);
-        List<String> spawn = childJvm(withoutDacCapabilities, "spawn", path, programs);
+        List<String> jdk = childJvm(ChildJvm.WITHOUT_DAC_CAPABILITIES, "jdk", path, programs);
+        List<String> spawn = childJvm(ChildJvm.WITHOUT_DAC_CAPABILITIES, "spawn", path, programs);
 
         assertEquals(jdk, spawn);
         for (String environment : List.of("inherited", "replaced")) {

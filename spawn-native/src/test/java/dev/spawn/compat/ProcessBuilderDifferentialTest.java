@@ -205,7 +205,14 @@ class ProcessBuilderDifferentialTest {
                 s("relative directory()", (b, dir) -> b.command("/bin/pwd").directory(new File("target"))),
                 s("missing working directory", (b, dir) -> b.command("pwd").directory(dir.resolve("nope").toFile())),
                 s("working directory is a file", dir -> write(dir.resolve("file"), "x"),
-                        (b, dir) -> b.command("pwd").directory(dir.resolve("file").toFile()))
+                        (b, dir) -> b.command("pwd").directory(dir.resolve("file").toFile())),
+                s("working directory through a file", dir -> write(dir.resolve("file"), "x"),
+                        (b, dir) -> b.command("pwd").directory(dir.resolve("file/sub").toFile())),
+                s("working directory through a symlink loop", dir -> {
+                    Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
+                }, (b, dir) -> b.command("pwd").directory(dir.resolve("loop/sub").toFile())),
+                s("missing program in a working directory through a file", dir -> write(dir.resolve("file"), "x"),
+                        (b, dir) -> b.command("spawn-no-such-program").directory(dir.resolve("file/sub").toFile()))
         ).map(ProcessBuilderDifferentialTest::differential);
     }
 

@@ -20,6 +20,14 @@ import java.util.function.Consumer;
  * JVM it runs in (close its fd 0, unset its PATH).
  */
 public final class ChildJvm {
+    /**
+     * A prefix for {@link #run(List, Class, Path, Consumer, List, String...)}: root without
+     * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, which permission bits then bind as any owner's,
+     * still able to read the test's files (root's) where user nobody could not.
+     */
+    public static final List<String> WITHOUT_DAC_CAPABILITIES = List.of("setpriv", "--inh-caps=-all",
+            "--bounding-set=-dac_override,-dac_read_search");
+
     private ChildJvm() {
     }
 
