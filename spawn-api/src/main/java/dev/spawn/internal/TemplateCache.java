@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * open, which keeps a deleted file's blocks allocated, its file system busy for {@code umount},
  * and on the RFC kernel the file closed to writers. A sweep runs when the oldest unleased value
  * may have expired, only while some value is unleased, through {@link
- * CompletableFuture#delayedExecutor} (the JDK's one delay thread, then its common pool).
+ * CompletableFuture#delayedExecutor} (daemon threads of the JDK's).
  *
  * <p>A capacity of 0 caches nothing: each lease gets a fresh value, closed at release. After
  * {@link #close()} the cache behaves so too. Thread-safe.
