@@ -26,6 +26,7 @@ public final class JsonReport {
         json.append("  \"settleJit\": ").append(options.settleJit()).append(",\n");
         json.append("  \"host\": {\"jdk\": ").append(string(report.host().jdk())).append(", \"cpu\": ")
                 .append(string(report.host().cpu())).append(", \"cores\": ").append(report.host().cores())
+                .append(", \"virtualized\": ").append(report.host().virtualized())
                 .append(", \"kernel\": ").append(string(report.host().kernel())).append(", \"date\": ")
                 .append(string(report.host().date())).append("},\n");
         json.append("  \"mix\": ").append(strings(report.mix().stream().map(Tool::label).toList())).append(",\n");

@@ -35,7 +35,7 @@ class BenchReportTest {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C), Path.of("out"), 1, 0, Map.of(),
                 List.of(), false, rounds, null, false, "spawn", false, true);
-        return new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(), List.of(),
+        return new BenchReport(options, new HostInfo("jdk", "cpu", 2, false, "linux", "now"), List.of(), List.of(),
                 List.of(Tool.CAT, Tool.LS), CALLS, rows);
     }
 
@@ -136,7 +136,7 @@ class BenchReportTest {
                 List.of(Engine.USERSPACE, Engine.KERNEL), Path.of("out"), 1, 0, Map.of(), List.of(), false, 2, null,
                 false, "spawn", false, true);
         // per round 12/10 and 9/10
-        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"), List.of(),
+        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, false, "linux", "now"), List.of(),
                 List.of(), List.of(Tool.CAT, Tool.LS), CALLS, List.of(
                         rate(Engine.USERSPACE, 0, 10), rate(Engine.KERNEL, 0, 12),
                         rate(Engine.KERNEL, 1, 9), rate(Engine.USERSPACE, 1, 10)));

@@ -29,7 +29,7 @@ class BrokenToolsTest {
                 -1);
         RunnerOptions options = RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--backends", "processbuilder"),
                 List.of());
-        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, "linux", "now"),
+        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, false, "linux", "now"),
                 List.of(new ResolvedTool("python3", Path.of("/shims/python3"), Path.of("/shims/python3"),
                         "#!/usr/bin/env bash", null)), List.of(), List.of(Tool.PYTHON, Tool.CAT, Tool.LS), CALLS,
                 List.of(new BenchReport.Row(run, List.of())));
