@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link Child}); the lines they print must be equal, and the JDK's must be the ones expected.
  */
 class PathSearchGoesOnTest {
-    private static final int NOBODY = 65534;
-
     @TempDir
     Path dir;
 
@@ -97,7 +95,7 @@ class PathSearchGoesOnTest {
         script(second.resolve("found-after-it"), "#!/bin/sh\necho second\n");
         script(firstFails.resolve("fails-after-it"), "#!" + plainInterpreter + "/x\n");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
-        Files.setAttribute(locked, "unix:uid", NOBODY);
+        Files.setAttribute(locked, "unix:uid", ChildJvm.NOBODY_UID);
         // the last entry's exec fails ENOTDIR, which the EACCES from the first still overrides
         String path = locked + ":" + second + ":" + firstFails;
         String[] programs = {"nowhere", "found-after-it", "fails-after-it"};

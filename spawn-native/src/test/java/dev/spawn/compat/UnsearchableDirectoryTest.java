@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * capabilities ({@link ChildJvm#WITHOUT_DAC_CAPABILITIES}), over directories of nobody's.
  */
 class UnsearchableDirectoryTest {
-    private static final int NOBODY = 65534;
-
     @TempDir
     Path dir;
 
@@ -32,7 +30,7 @@ class UnsearchableDirectoryTest {
         Path behind = Files.createDirectory(closedParent.resolve("behind"));
         Path unsearchable = Files.createDirectory(dir.resolve("unsearchable"));
         for (Path nobodys : List.of(closedParent, unsearchable)) {
-            Files.setAttribute(nobodys, "unix:uid", NOBODY);
+            Files.setAttribute(nobodys, "unix:uid", ChildJvm.NOBODY_UID);
         }
         Files.setPosixFilePermissions(closedParent, PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(unsearchable, PosixFilePermissions.fromString("rw-------"));

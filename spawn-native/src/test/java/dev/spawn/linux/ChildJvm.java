@@ -28,6 +28,9 @@ public final class ChildJvm {
     public static final List<String> WITHOUT_DAC_CAPABILITIES = List.of("setpriv", "--inh-caps=-all",
             "--bounding-set=-dac_override,-dac_read_search");
 
+    /** User nobody's uid, the owner of directories that {@link #WITHOUT_DAC_CAPABILITIES} cannot enter. */
+    public static final int NOBODY_UID = 65534;
+
     private ChildJvm() {
     }
 
