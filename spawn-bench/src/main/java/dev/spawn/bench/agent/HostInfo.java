@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * What the figures depend on: JDK, CPU, cores, kernel, and whether the CPU is virtual. Under a
- * hypervisor every CPUID instruction traps to it, and glibc's loader runs dozens at every
- * program's start, which can make it most of a small tool's start (docs/PERFORMANCE.md): the
- * same calls cost such a machine more, and every backend's gain over another shrinks.
+ * hypervisor every CPUID instruction is the hypervisor's to answer (a trap under KVM, emulation
+ * under TCG), and glibc's loader runs dozens at every program's start, which can make it most of
+ * a small tool's start (docs/PERFORMANCE.md): the same calls cost such a machine more, and every
+ * backend's gain over another shrinks.
  */
 public record HostInfo(String jdk, String cpu, int cores, boolean virtualized, String kernel, String date) {
 
@@ -64,7 +65,7 @@ public record HostInfo(String jdk, String cpu, int cores, boolean virtualized, S
     /** Header lines for the text report. */
     public String describe() {
         return "JDK:    " + jdk + "\nCPU:    " + cpu + " (" + cores + " cores" + (virtualized
-                ? "; virtual: each CPUID traps to the hypervisor, dozens at every glibc program's start" : "")
+                ? "; virtual: the hypervisor answers each CPUID, dozens at every glibc program's start" : "")
                 + ")\nKernel: " + kernel + "\nDate:   " + date;
     }
 }
