@@ -14,8 +14,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -696,6 +696,10 @@ public final class SpawnProcessBuilder {
          * cannot tell from a missing one.
          */
         private int chdirErrno(Path directory) {
+            if (dir.isEmpty()) {
+                // chdir("") is ENOENT, where NIO reads "" as the current directory
+                return Errno.ENOENT;
+            }
             try {
                 if (!Files.readAttributes(directory, BasicFileAttributes.class).isDirectory()) {
                     return Errno.ENOTDIR;
@@ -703,33 +707,47 @@ public final class SpawnProcessBuilder {
                 return Files.isExecutable(directory) ? 0 : Errno.EACCES;
             } catch (AccessDeniedException e) {
                 return Errno.EACCES;
-            } catch (NoSuchFileException e) {
-                return missingErrno(directory);
-            } catch (FileSystemException e) {
-                // the JDK words the errno as strerror(3) does: the calls that fail alike here
-                String reason = String.valueOf(e.getReason());
-                for (int errno : new int[] {Errno.ENOTDIR, Errno.ELOOP, Errno.ENAMETOOLONG}) {
-                    if (reason.startsWith(Errno.description(errno))) {
-                        return errno;
-                    }
-                }
-                return Errno.ENOENT;
             } catch (IOException e) {
-                return Errno.ENOENT;
+                return lookupErrno(directory, e);
             }
         }
 
         /**
-         * ENOTDIR where the lookup of {@code directory} first met a file that is no directory, else
-         * ENOENT: JDK 25's NIO says NoSuchFileException for both.
+         * Why the lookup of {@code directory} failed with {@code e} where it was neither refused
+         * nor a directory: its name too long, a file where a directory should be on the way,
+         * missing, or else (a failure NIO does not call a missing file) a symlink loop. Told from
+         * the file system and the exception's type, not its text: JDK 25's NIO says
+         * NoSuchFileException for ENOTDIR, and the reasons are strerror(3) in the JVM's locale.
          */
-        private int missingErrno(Path directory) {
+        private int lookupErrno(Path directory, IOException e) {
+            if (tooLong(dir)) {
+                return Errno.ENAMETOOLONG;
+            }
             for (Path above = directory.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
                 if (Files.exists(above)) {
-                    return Files.isDirectory(above) ? Errno.ENOENT : Errno.ENOTDIR;
+                    if (!Files.isDirectory(above)) {
+                        return Errno.ENOTDIR;
+                    }
+                    break;
                 }
             }
-            return Errno.ENOENT;
+            return e instanceof NoSuchFileException ? Errno.ENOENT : Errno.ELOOP;
+        }
+
+        /** Whether the kernel refuses {@code path} for length: PATH_MAX in all, NAME_MAX a name. */
+        private static boolean tooLong(String path) {
+            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length >= 4096) {
+                return true;
+            }
+            int name = 0;
+            for (byte b : bytes) {
+                name = b == '/' ? 0 : name + 1;
+                if (name > 255) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void openRedirects(Throwable library) throws IOException {

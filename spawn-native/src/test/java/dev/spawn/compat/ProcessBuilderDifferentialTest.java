@@ -211,6 +211,11 @@ class ProcessBuilderDifferentialTest {
                 s("working directory through a symlink loop", dir -> {
                     Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
                 }, (b, dir) -> b.command("pwd").directory(dir.resolve("loop/sub").toFile())),
+                s("empty working directory with a program that cannot run",
+                        dir -> write(dir.resolve("script.sh"), "#!/bin/sh\necho hi\n"),
+                        (b, dir) -> b.command(dir.resolve("script.sh").toString()).directory(new File(""))),
+                s("working directory name longer than NAME_MAX",
+                        (b, dir) -> b.command("pwd").directory(dir.resolve("d".repeat(256)).toFile())),
                 s("missing program in a working directory through a file", dir -> write(dir.resolve("file"), "x"),
                         (b, dir) -> b.command("spawn-no-such-program").directory(dir.resolve("file/sub").toFile()))
         ).map(ProcessBuilderDifferentialTest::differential);
