@@ -1,6 +1,7 @@
 package dev.spawn.bench.agent;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,9 @@ final class ProcessKiller {
     /** Whether {@code pid} is a zombie: its state in {@code /proc/PID/stat}, after the name's ')'. */
     static boolean isZombie(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // a name need not be UTF-8: one byte a char keeps ')' and the state where they are
+            String stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
+                    StandardCharsets.ISO_8859_1);
             int close = stat.lastIndexOf(')');
             return close >= 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
         } catch (IOException gone) {
