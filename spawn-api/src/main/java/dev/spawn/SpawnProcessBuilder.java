@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * for {@code spawn.templateCache.idleSeconds} (default 60, 0 for never), and closes them all at
  * JVM shutdown. A cached template holds its executable open: meanwhile the file system it is on
  * cannot be unmounted, a deleted executable keeps its blocks, and on KERNEL_TEMPLATE the file
- * cannot be opened for writing (ETXTBSY). A cached template whose file was replaced (a tool upgraded by rename) is re-created
- * at its next spawn, so the new binary runs.
+ * cannot be opened for writing (ETXTBSY). A cached template whose file was replaced (a tool
+ * upgraded by rename) is re-created at its next spawn, so the new binary runs.
  *
  * <p>Differences: see {@code docs/MIGRATING.md}. In short, on the KERNEL_TEMPLATE backend a
  * child that cannot exec exits with 127 or 126 instead of {@code start()} throwing; on the
@@ -74,6 +74,9 @@ import org.slf4j.LoggerFactory;
 public final class SpawnProcessBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(SpawnProcessBuilder.class);
     private static final String SHELL = "/bin/sh";
+    /** Linux's limits on a path (with its NUL) and on one name in it. */
+    private static final int PATH_MAX = 4096;
+    private static final int NAME_MAX = 255;
     /** ProcessBuilder's stdin buffer ({@code ProcessPipeOutputStream}). */
     private static final int STDIN_BUFFER = 8192;
 
@@ -671,7 +674,7 @@ public final class SpawnProcessBuilder {
 
         /** A failed exec once the redirect files are known to open: the working directory, then the exec. */
         private IOException afterRedirects(int errno, Throwable library) {
-            int chdir = directory == null ? 0 : chdirErrno(directory.toPath());
+            int chdir = directory == null ? 0 : chdirErrno();
             return StartFailures.exec(program, dir, chdir != 0 ? chdir : errno, library);
         }
 
@@ -695,35 +698,36 @@ public final class SpawnProcessBuilder {
          * directory the caller cannot reach or search is EACCES, which {@link File#exists()}
          * cannot tell from a missing one.
          */
-        private int chdirErrno(Path directory) {
+        private int chdirErrno() {
             if (dir.isEmpty()) {
                 // chdir("") is ENOENT, where NIO reads "" as the current directory
                 return Errno.ENOENT;
             }
+            Path path = directory.toPath();
             try {
-                if (!Files.readAttributes(directory, BasicFileAttributes.class).isDirectory()) {
+                if (!Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
                     return Errno.ENOTDIR;
                 }
-                return Files.isExecutable(directory) ? 0 : Errno.EACCES;
+                return Files.isExecutable(path) ? 0 : Errno.EACCES;
             } catch (AccessDeniedException e) {
                 return Errno.EACCES;
             } catch (IOException e) {
-                return lookupErrno(directory, e);
+                return lookupErrno(path, e);
             }
         }
 
         /**
-         * Why the lookup of {@code directory} failed with {@code e} where it was neither refused
+         * Why the lookup of {@code path} failed with {@code e} where it was neither refused
          * nor a directory: its name too long, a file where a directory should be on the way,
          * missing, or else (a failure NIO does not call a missing file) a symlink loop. Told from
          * the file system and the exception's type, not its text: JDK 25's NIO says
          * NoSuchFileException for ENOTDIR, and the reasons are strerror(3) in the JVM's locale.
          */
-        private int lookupErrno(Path directory, IOException e) {
+        private int lookupErrno(Path path, IOException e) {
             if (tooLong(dir)) {
                 return Errno.ENAMETOOLONG;
             }
-            for (Path above = directory.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
+            for (Path above = path.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
                 if (Files.exists(above)) {
                     if (!Files.isDirectory(above)) {
                         return Errno.ENOTDIR;
@@ -737,13 +741,13 @@ public final class SpawnProcessBuilder {
         /** Whether the kernel refuses {@code path} for length: PATH_MAX in all, NAME_MAX a name. */
         private static boolean tooLong(String path) {
             byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length >= 4096) {
+            if (bytes.length >= PATH_MAX) {
                 return true;
             }
             int name = 0;
             for (byte b : bytes) {
                 name = b == '/' ? 0 : name + 1;
-                if (name > 255) {
+                if (name > NAME_MAX) {
                     return true;
                 }
             }
