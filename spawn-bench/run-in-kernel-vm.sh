@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the agent-tools runner inside the RFC kernel (spawn_template syscalls 472/473) through
 # ../shared/kernel/run-in-vm, with the prebuilt jar (no Maven in the guest), on
-# processbuilder, userspace, kernel and the C reference driver.
+# processbuilder, userspace, kernel and the C reference driver on both the shim (c) and the
+# kernel's spawn (c-kernel).
 #
 #   spawn-bench/run-in-kernel-vm.sh [agent-tools|agent-tools-light] [runner options...]
 #
@@ -40,5 +41,5 @@ export RUN_IN_VM_ALLOW_TCG=1
 exec "$run_in_vm" --cwd "$repo" --cpus 2 --mem "${VM_MEM:-3G}" --timeout "${VM_TIMEOUT:-3600}" -- \
 	sh -c 'echo "guest kernel: $(uname -r), SPAWN_TEMPLATE_VM=${SPAWN_TEMPLATE_VM:-}" >&2; exec "$@"' guest \
 	"$java" -jar "$stage/spawn-bench.jar" "$preset" \
-	--backends processbuilder,userspace,kernel,c --calls 96 --splits 1x16 --warmup 8 --repeat 2 \
+	--backends processbuilder,userspace,kernel,c,c-kernel --calls 96 --splits 1x16 --warmup 8 --repeat 2 \
 	--out "$here/target/agent-tools-vm" "$@"

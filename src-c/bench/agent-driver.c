@@ -7,7 +7,7 @@
  * the last DONE) and checks every call's exit code and stdout SHA-256 against
  * the ProcessBuilder run.
  *
- * usage: agent-driver --mode shim|posix --calls FILE --warmup FILE
+ * usage: agent-driver --mode shim|kernel|posix --calls FILE --warmup FILE
  *                     --workspace DIR --worker K --workers W --in-flight I
  *        agent-driver --check
  *
@@ -24,6 +24,11 @@
  *          Java library gives it for the same request: an empty signal mask,
  *          dup2 of /dev/null, the stdout pipe and the stderr pipe, fchdir to
  *          the workspace (opened per call, as the library does).
+ *   kernel: the RFC's spawn_template_create (472) once per executable and
+ *          spawn_template_spawn (473) per call, through the shim as the
+ *          KERNEL_TEMPLATE backend calls them, with the same actions: what
+ *          the RFC kernel's own path gives with no JVM around it. It dies at
+ *          the first create on a kernel without the syscalls (ENOSYS).
  *   posix: glibc posix_spawnp with the same file actions (adddup2 and
  *          addfchdir_np) and an empty mask: what a C runtime would do.
  *
@@ -79,19 +84,25 @@ struct call {
 	int argv_len;
 	int argc;
 	char **vec;    /* the same strings as a NULL-terminated vector */
-	int tmpl;      /* index into templates (shim mode) */
+	int tmpl;      /* index into templates (shim and kernel modes) */
 };
 
 struct tmpl {
 	char *path;
-	int held;
+	int held;           /* shim: the O_PATH fd; kernel: the template fd */
 	int32_t exec_flags; /* bench_exec_flags */
 	int64_t id[SPAWN_IDENTITY_WORDS];
 };
 
 static struct tmpl *templates;
 static int ntemplates;
-static int shim_mode;
+/* The x86_64 numbers of the RFC's syscalls (UAPI.md), as the Java backend's defaults. */
+#define NR_SPAWN_TEMPLATE_CREATE 472
+#define NR_SPAWN_TEMPLATE_SPAWN 473
+
+enum mode { MODE_SHIM, MODE_KERNEL, MODE_POSIX };
+
+static enum mode mode;
 static const char *workspace;
 static int devnull;
 static char *envbuf;
@@ -169,13 +180,17 @@ static int template_of(const char *exe)
 	t = &templates[ntemplates];
 	t->path = strdup(exe);
 	t->held = -1;
-	if (shim_mode) {
+	if (mode == MODE_SHIM) {
 		int32_t kind;
 
 		t->held = spawn_user_create(exe, -1, t->id, &kind);
 		if (t->held < 0)
 			die("cannot make a template of %s: %s", exe, strerror(-t->held));
 		t->exec_flags = bench_exec_flags(exe, kind);
+	} else if (mode == MODE_KERNEL) {
+		t->held = spawn_kernel_create(NR_SPAWN_TEMPLATE_CREATE, exe, -1);
+		if (t->held < 0)
+			die("spawn_template_create of %s failed: errno %d (%s)", exe, -t->held, strerror(-t->held));
 	}
 	return ntemplates++;
 }
@@ -310,14 +325,14 @@ static long long nanos(clockid_t clock)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int spawn_shim(struct slot *s, int out_w, int err_w, int dirfd)
+/* The actions the Java library gives each call's child: an empty signal mask,
+ * dup2 of /dev/null, the stdout pipe and the stderr pipe, fchdir to the
+ * workspace. */
+static void child_actions(int64_t act[5 * SPAWN_ACTION_WORDS], int out_w, int err_w, int dirfd)
 {
-	struct tmpl *t = &templates[s->call->tmpl];
-	int64_t act[5 * SPAWN_ACTION_WORDS] = { 0 };
 	int fds[3] = { devnull, out_w, err_w };
-	int32_t res[SPAWN_RESULT_WORDS];
-	int r;
 
+	memset(act, 0, 5 * SPAWN_ACTION_WORDS * sizeof(*act));
 	act[0] = 5; /* SIGMASK, empty */
 	for (int target = 0; target < 3; target++) {
 		int64_t *a = act + (target + 1) * SPAWN_ACTION_WORDS;
@@ -328,8 +343,22 @@ static int spawn_shim(struct slot *s, int out_w, int err_w, int dirfd)
 	}
 	act[4 * SPAWN_ACTION_WORDS] = 2; /* FCHDIR */
 	act[4 * SPAWN_ACTION_WORDS + 2] = dirfd;
-	r = spawn_user_spawn(t->held, t->path, t->id, t->exec_flags, s->call->argv, s->call->argv_len, s->call->argc,
-			     envbuf, envbuf_len, envc, act, 5, "", 1, res);
+}
+
+static int spawn_template(struct slot *s, int out_w, int err_w, int dirfd)
+{
+	struct tmpl *t = &templates[s->call->tmpl];
+	int64_t act[5 * SPAWN_ACTION_WORDS];
+	int32_t res[SPAWN_RESULT_WORDS];
+	int r;
+
+	child_actions(act, out_w, err_w, dirfd);
+	if (mode == MODE_KERNEL)
+		r = spawn_kernel_spawn(NR_SPAWN_TEMPLATE_SPAWN, t->held, 0, s->call->argv, s->call->argv_len,
+				       s->call->argc, envbuf, envbuf_len, envc, act, 5, "", 1, res);
+	else
+		r = spawn_user_spawn(t->held, t->path, t->id, t->exec_flags, s->call->argv, s->call->argv_len,
+				     s->call->argc, envbuf, envbuf_len, envc, act, 5, "", 1, res);
 	if (r < 0) {
 		snprintf(s->error, sizeof(s->error), "spawn failed: action %d errno %d (%s)", res[2], -r,
 			 strerror(-r));
@@ -385,7 +414,7 @@ static void start(struct slot *s, struct call *c)
 	dirfd = open(workspace, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		die("open %s: %s", workspace, strerror(errno));
-	r = shim_mode ? spawn_shim(s, out[1], err[1], dirfd) : spawn_posix(s, out[1], err[1], dirfd);
+	r = mode == MODE_POSIX ? spawn_posix(s, out[1], err[1], dirfd) : spawn_template(s, out[1], err[1], dirfd);
 	close(dirfd);
 	close(out[1]);
 	close(err[1]);
@@ -565,7 +594,7 @@ static void pack_environment(void)
 
 int main(int argc, char **argv)
 {
-	const char *mode = NULL, *calls_file = NULL, *warmup_file = NULL;
+	const char *mode_name = NULL, *calls_file = NULL, *warmup_file = NULL;
 	int worker = -1, workers = 0, inflight = 0;
 	struct call *calls, *warm;
 	struct outcome *outcomes, *warm_outcomes;
@@ -580,7 +609,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--mode"))
-			mode = argv[i + 1];
+			mode_name = argv[i + 1];
 		else if (!strcmp(argv[i], "--calls"))
 			calls_file = argv[i + 1];
 		else if (!strcmp(argv[i], "--warmup"))
@@ -596,11 +625,12 @@ int main(int argc, char **argv)
 		else
 			die("unknown option %s", argv[i]);
 	}
-	if (argc % 2 != 1 || !mode || (strcmp(mode, "shim") && strcmp(mode, "posix")) || !calls_file ||
+	if (argc % 2 != 1 || !mode_name ||
+	    (strcmp(mode_name, "shim") && strcmp(mode_name, "kernel") && strcmp(mode_name, "posix")) || !calls_file ||
 	    !warmup_file || !workspace || workers < 1 || worker < 0 || worker >= workers || inflight < 1)
-		die("usage: agent-driver --mode shim|posix --calls FILE --warmup FILE --workspace DIR "
+		die("usage: agent-driver --mode shim|kernel|posix --calls FILE --warmup FILE --workspace DIR "
 		    "--worker K --workers W --in-flight I");
-	shim_mode = !strcmp(mode, "shim");
+	mode = !strcmp(mode_name, "shim") ? MODE_SHIM : !strcmp(mode_name, "kernel") ? MODE_KERNEL : MODE_POSIX;
 	/* the runner's pipes may be inherited without CLOEXEC (JDK-8377907): our
 	 * children must not hold them, as the library's do not */
 	for (int fd = 3; fd < 1024; fd++)
@@ -637,7 +667,7 @@ int main(int argc, char **argv)
 		printf("@@ R %ld %d %s %ld %ld %ld%s%s\n", o->index, o->exit, o->sha, o->out_bytes,
 		       o->err_bytes, o->micros, o->error[0] ? " " : "", o->error);
 	}
-	protocol("STATS agent-driver mode=%s templates=%d calls=%ld", mode, ntemplates, ncalls);
+	protocol("STATS agent-driver mode=%s templates=%d calls=%ld", mode_name, ntemplates, ncalls);
 	protocol("END");
 	return 0;
 }

@@ -67,13 +67,20 @@ public final class AgentToolsCommand {
         }
     }
 
-    /** ProcessBuilder and USERSPACE, KERNEL_TEMPLATE when this machine has it, and the C reference. */
+    /**
+     * ProcessBuilder and USERSPACE, KERNEL_TEMPLATE when this machine has it, and the C reference
+     * (on the kernel's spawn too when the machine has it).
+     */
     static List<Engine> availableBackends() {
         List<Engine> backends = new ArrayList<>(List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE));
-        if (Spawner.of(Backend.values()).backends().contains(Backend.KERNEL_TEMPLATE)) {
+        boolean kernel = Spawner.of(Backend.values()).backends().contains(Backend.KERNEL_TEMPLATE);
+        if (kernel) {
             backends.add(Engine.KERNEL);
         }
         backends.add(Engine.C);
+        if (kernel) {
+            backends.add(Engine.C_KERNEL);
+        }
         return backends;
     }
 

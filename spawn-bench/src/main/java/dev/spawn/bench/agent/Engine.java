@@ -7,13 +7,15 @@ import java.util.Locale;
  * What runs the calls: one of the library's backends in worker JVMs, or the C reference driver
  * ({@code agent-driver}, built from src-c) in worker processes with no JVM: {@code c} spawns through
  * the shim's own userspace path (what this machine can do with the native code USERSPACE calls),
- * {@code c-posix} through glibc's {@code posix_spawnp} (what a C runtime would do).
+ * {@code c-kernel} through the RFC's {@code spawn_template_spawn} (what the kernel path gives with
+ * no JVM), {@code c-posix} through glibc's {@code posix_spawnp} (what a C runtime would do).
  */
 public enum Engine {
     PROCESS_BUILDER("processbuilder", Backend.PROCESS_BUILDER, null),
     USERSPACE("userspace", Backend.USERSPACE, null),
     KERNEL("kernel", Backend.KERNEL_TEMPLATE, null),
     C("c", null, "shim"),
+    C_KERNEL("c-kernel", null, "kernel"),
     C_POSIX("c-posix", null, "posix");
 
     private final String label;
@@ -58,7 +60,7 @@ public enum Engine {
 
     /**
      * The engine named {@code text}: {@code processbuilder}, {@code userspace}, {@code kernel}, {@code c}
-     * (also {@code c-reference}) or {@code c-posix}.
+     * (also {@code c-reference}), {@code c-kernel} or {@code c-posix}.
      *
      * @throws IllegalArgumentException listing the names
      */
@@ -76,7 +78,8 @@ public enum Engine {
             return of(Backend.fromPropertyName(name));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown backend \"" + text
-                    + "\": processbuilder, userspace, kernel, c (the C driver on the shim's spawn) or c-posix", e);
+                    + "\": processbuilder, userspace, kernel, c (the C driver on the shim's spawn), c-kernel"
+                    + " (on spawn_template_spawn) or c-posix", e);
         }
     }
 

@@ -136,6 +136,8 @@ public final class SvgChart {
                 return "#e6550d";
             case C:
                 return "#31a354";
+            case C_KERNEL:
+                return "#fdae6b";
             default:
                 return "#a1d99b";
         }

@@ -45,7 +45,8 @@ record ToolSelection(List<ResolvedTool> tools, List<String> missing, List<Tool> 
                 continue;
             }
             ResolvedTool tool = options.keepShims() ? entry.getValue().get() : entry.getValue().get().pastShim();
-            if (tool.script() && options.backends().contains(Engine.KERNEL)) {
+            if (tool.script() && (options.backends().contains(Engine.KERNEL)
+                    || options.backends().contains(Engine.C_KERNEL))) {
                 throw new UsageError(tool.command() + " is the #! script " + tool.path()
                         + ": a forced kernel backend cannot run scripts (ENOEXEC); pass --tool " + tool.command()
                         + "=/path/to/the/binary");

@@ -1,10 +1,13 @@
 package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spawn.Backend;
+import dev.spawn.Spawner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +91,29 @@ class CDriverTest {
                 List.of(), DRIVER, "spawn", false).run(engine, new Split(1, 1), 0);
 
         assertEquals(sha256(expected), result.outcomes().get(0).stdoutSha256());
+    }
+
+    /**
+     * On a kernel without the RFC's syscalls the kernel mode must stop at its first create and say
+     * why, not fall back: a c-kernel figure that silently ran the userspace path would mislead.
+     * Inside the RFC kernel {@code .ci/driver-kernel-mode} checks that its calls match the shim's.
+     */
+    @Test
+    void theKernelModeRefusesToRunWithoutTheRfcSyscalls(@TempDir Path dir) throws Exception {
+        assertTrue(Files.isExecutable(DRIVER), "no C driver at " + DRIVER + " (make -C src-c all)");
+        assertFalse(Spawner.of(Backend.values()).backends().contains(Backend.KERNEL_TEMPLATE),
+                "this test is for the host kernel; the RFC kernel's case is .ci/driver-kernel-mode");
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        Path callsFile = dir.resolve("calls.tsv");
+        CallFile.write(callsFile, List.of(new CallSpec(0, Tool.CAT, List.of("/dev/null"))),
+                Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"), Path.of("/bin/cat"), null, null)));
+
+        WorkerFailure e = assertThrows(WorkerFailure.class, () -> new SplitRun(callsFile, callsFile, workspace,
+                Files.createDirectories(dir.resolve("logs")), List.of(), DRIVER, "spawn", false)
+                .run(Engine.C_KERNEL, new Split(1, 1), 0));
+
+        assertTrue(e.getMessage().contains("spawn_template_create of /bin/cat failed: errno 38 (Function not implemented)"),
+                e.getMessage());
     }
 
     private static String sha256(byte[] bytes) throws Exception {
