@@ -79,6 +79,11 @@ public abstract class DropInBenchmark {
     }
 
     private long run(List<String> command) throws IOException, InterruptedException {
+        return startReadWait(builder, command);
+    }
+
+    /** Starts {@code command} with {@code builder} ({@code spawn} or not), reads all its output, waits for exit 0. */
+    static long startReadWait(String builder, List<String> command) throws IOException, InterruptedException {
         Process process = "spawn".equals(builder) ? new SpawnProcessBuilder(command).start()
                 : new ProcessBuilder(command).start();
         process.getOutputStream().close();
