@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 
 /** What the native tests share: the probe child, running it, and fd bookkeeping. */
 public final class TestSupport {
+    private static final int O_WRONLY = 1;
+    private static final int O_NONBLOCK = 04000;
+
     private TestSupport() {
     }
 
@@ -150,6 +153,59 @@ public final class TestSupport {
             }
             assertTrue(System.nanoTime() < deadline, "child " + pid + " did not exit: " + stat);
             Thread.sleep(1);
+        }
+    }
+
+    /** Makes a FIFO at {@code path} and returns it. */
+    static Path mkfifo(Path path) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
+        return path;
+    }
+
+    /** One open of the write end lets every reader blocked in its open go on (to EOF). */
+    static void releaseFifoReaders(Path fifo) {
+        int fd = LibSpawn.spawn_open(CStrings.of(fifo.toString()), O_WRONLY | O_NONBLOCK, 0);
+        if (fd >= 0) {
+            LibSpawn.spawn_close(fd);
+        }
+    }
+
+    /**
+     * Until {@code count} children of this JVM wait before their exec, at most 10 s: such a child
+     * still has the name of the thread that cloned it, which starts with {@code threadName}.
+     * (Read from {@code /proc/N/stat}, not from a thread's {@code children} file, which kernels
+     * without CONFIG_PROC_CHILDREN lack.)
+     */
+    static void awaitChildrenNamed(String threadName, int count) throws IOException, InterruptedException {
+        long self = ProcessHandle.current().pid();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            int stuck = 0;
+            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    if (!process.getFileName().toString().matches("[0-9]+")) {
+                        continue;
+                    }
+                    String stat;
+                    try {
+                        stat = Files.readString(process.resolve("stat"), StandardCharsets.UTF_8);
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    // "pid (comm) state ppid ...": comm may hold spaces and parens
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (name.startsWith(threadName) && Long.parseLong(rest[1]) == self) {
+                        stuck++;
+                    }
+                }
+            }
+            if (stuck >= count) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, stuck + " of " + count + " children of " + threadName
+                    + "* wait before exec");
+            Thread.sleep(10);
         }
     }
 }
