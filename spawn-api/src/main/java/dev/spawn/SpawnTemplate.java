@@ -209,14 +209,23 @@ public final class SpawnTemplate implements AutoCloseable {
             }
             return recover(used, request, e, call);
         } catch (IllegalStateException e) {
-            if (closed) {
-                throw closedDuring(e);
-            }
-            if (current == used) {
-                throw e;
-            }
-            return run(request, call);
+            return retryReplaced(used, e, request, call);
         }
+    }
+
+    /**
+     * After a spawn found {@code used} closed under it: this template was closed (say so), or
+     * another thread's recovery replaced {@code used}, and the spawn runs on the replacement.
+     */
+    private <T> T retryReplaced(BackendTemplate used, IllegalStateException e, SpawnRequest request,
+            BackendCall<T> call) throws IOException {
+        if (closed) {
+            throw closedDuring(e);
+        }
+        if (current == used) {
+            throw e;
+        }
+        return run(request, call);
     }
 
     /** A spawn that found its fd closed under it by {@link #close()}: say so, not "fd N is closed". */
@@ -354,6 +363,10 @@ public final class SpawnTemplate implements AutoCloseable {
         return e instanceof StaleTemplateException;
     }
 
+    /** The template a recovery spawns on next; one it fell back to ends the recovery if stale too. */
+    private record Retry(BackendTemplate template, boolean fellBack) {
+    }
+
     /**
      * The template is stale (ESTALE or EACCES from the backend's spawn call): re-create on the
      * same backend and retry, a bounded number of times (a tool replaced again meanwhile is stale
@@ -363,56 +376,73 @@ public final class SpawnTemplate implements AutoCloseable {
      * template stays in place and open, so the next spawn tries again: a passing condition never
      * demotes a template for good, which would cost every later spawn its speed and every later
      * tool call its backend.
-     * A replacement is published before the stale template closes, so a spawn that finds the old
-     * one closed also finds {@code current} changed and retries (see {@link #run}).
+     * Only the re-create holds the lock, never the spawn: a spawn can block for as long as its
+     * child's setup does (an open of a FIFO nobody reads), and every thread that finds the
+     * template stale meanwhile needs the lock to replace it.
      */
     private <T> T recover(BackendTemplate failed, SpawnRequest request, SpawnException why, BackendCall<T> call)
             throws IOException {
-        synchronized (lock) {
-            BackendTemplate stale = failed;
-            SpawnException last = why;
-            for (int attempt = 0; attempt < MAX_RECREATES; attempt++) {
-                BackendTemplate now = live();
-                if (now == stale) {
-                    SpawnBackend backend = spawner.chainList().get(chainIndex);
-                    try {
-                        now = backend.create(executable);
-                    } catch (SpawnException cannot) {
-                        cannot.addSuppressed(last);
-                        if (cannot.errno() == Errno.ENOEXEC || cannot.errno() == Errno.ENOSYS) {
-                            return fallBack(stale, request, cannot, call);
-                        }
-                        throw cannot;
-                    } catch (IOException cannot) {
-                        // NoSuchFileException, AccessDeniedException: keep why it was re-created
-                        cannot.addSuppressed(last);
-                        throw cannot;
-                    }
-                    current = now;
-                    stale.close();
-                    spawner.countRecreate(backend.kind(), executable.toString(), last);
+        BackendTemplate stale = failed;
+        SpawnException last = why;
+        for (int attempt = 0; attempt < MAX_RECREATES; attempt++) {
+            Retry retry = replace(stale, last);
+            try {
+                return apply(retry.template(), request, call);
+            } catch (SpawnException e) {
+                if (!isStale(e) || retry.fellBack()) {
+                    throw e;
                 }
-                try {
-                    return apply(now, request, call);
-                } catch (SpawnException e) {
-                    if (!isStale(e)) {
-                        throw e;
-                    }
-                    last = e;
-                    stale = now;
-                }
+                last = e;
+                stale = retry.template();
+            } catch (IllegalStateException e) {
+                // another thread's recovery may have replaced and closed it since the lock was let go
+                return retryReplaced(retry.template(), e, request, call);
             }
-            throw last;
+        }
+        throw last;
+    }
+
+    /**
+     * The template to retry on after {@code stale} failed with {@code why}: the one another
+     * thread put in its place, else a re-create on the same backend, else (ENOEXEC, ENOSYS) the
+     * next backend's. A replacement is published before the stale template closes, so a spawn
+     * that finds the old one closed also finds {@code current} changed and retries (see
+     * {@link #retryReplaced}).
+     */
+    private Retry replace(BackendTemplate stale, SpawnException why) throws IOException {
+        synchronized (lock) {
+            BackendTemplate now = live();
+            if (now != stale) {
+                return new Retry(now, false);
+            }
+            SpawnBackend backend = spawner.chainList().get(chainIndex);
+            try {
+                now = backend.create(executable);
+            } catch (SpawnException cannot) {
+                cannot.addSuppressed(why);
+                if (cannot.errno() == Errno.ENOEXEC || cannot.errno() == Errno.ENOSYS) {
+                    return new Retry(fallBack(stale, cannot), true);
+                }
+                throw cannot;
+            } catch (IOException cannot) {
+                // NoSuchFileException, AccessDeniedException: keep why it was re-created
+                cannot.addSuppressed(why);
+                throw cannot;
+            }
+            current = now;
+            stale.close();
+            spawner.countRecreate(backend.kind(), executable.toString(), why);
+            return new Retry(now, false);
         }
     }
 
     /**
-     * Moves this template to the next backend that accepts the executable, or throws {@code why}.
-     * With the lock held. A moved template on the new backend or before it is never used again
-     * (moved requests go to later backends only), so it is closed now rather than at close().
+     * Moves this template to the next backend that accepts the executable and returns the new
+     * template, or throws {@code why}. With the lock held. A moved template on the new backend or
+     * before it is never used again (moved requests go to later backends only), so it is closed
+     * now rather than at close().
      */
-    private <T> T fallBack(BackendTemplate stale, SpawnRequest request, SpawnException why, BackendCall<T> call)
-            throws IOException {
+    private BackendTemplate fallBack(BackendTemplate stale, SpawnException why) throws IOException {
         if (chainIndex == spawner.chainList().size() - 1) {
             throw why;
         }
@@ -425,7 +455,7 @@ public final class SpawnTemplate implements AutoCloseable {
                 unused.close();
             }
         }
-        return apply(current, request, call);
+        return current;
     }
 
     private BackendTemplate live() {

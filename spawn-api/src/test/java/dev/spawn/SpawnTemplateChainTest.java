@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The backend rules of DESIGN.md, on backends whose failures are scripted. */
@@ -52,6 +55,41 @@ class SpawnTemplateChainTest {
             assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
         }
         assertEquals(1L, spawner.stats().recreated());
+    }
+
+    @Test
+    void aRetryWhoseTemplateAnotherThreadsRecoveryReplacedRunsOnTheReplacement() throws Exception {
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        try (SpawnTemplate template = spawner.template(TOOL)) {
+            FutureTask<SpawnedProcess> other = new FutureTask<>(() -> template.spawn("tool"));
+            AtomicBoolean started = new AtomicBoolean();
+            kernel.beforeSpawn = () -> {
+                // the retry, on the re-created template: another thread finds that one stale
+                // too, and replaces and closes it first, which no lock held here may stop
+                if (kernel.made.size() == 2 && started.compareAndSet(false, true)) {
+                    kernel.spawnErrnos.add(Errno.ESTALE);
+                    Thread thread = new Thread(other, "other-recovery");
+                    thread.start();
+                    joinWithin10s(thread);
+                }
+            };
+            assertEquals(Backend.KERNEL_TEMPLATE, template.spawn("tool").backend());
+            assertEquals(Backend.KERNEL_TEMPLATE, other.get(10, TimeUnit.SECONDS).backend());
+            assertEquals(3, kernel.made.size());
+            assertTrue(kernel.made.get(1).closed);
+            assertEquals(0, kernel.made.get(1).spawns);
+            assertEquals(2, kernel.made.get(2).spawns, "both spawns ran on the other thread's replacement");
+        }
+        assertEquals(2L, spawner.stats().recreated());
+    }
+
+    private static void joinWithin10s(Thread thread) {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertFalse(thread.isAlive(), "the other thread's recovery waited for this thread's spawn");
     }
 
     @Test
@@ -163,6 +201,20 @@ class SpawnTemplateChainTest {
         kernel.beforeSpawn = template::close;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> template.spawn("tool"));
         assertTrue(e.getMessage().contains("template for /usr/bin/tool was closed during the spawn"), e.getMessage());
+    }
+
+    @Test
+    void aTemplateClosedDuringARecoverysSpawnSaysSo() throws IOException {
+        kernel.spawnErrnos.add(Errno.ESTALE);
+        SpawnTemplate template = spawner.template(TOOL);
+        kernel.beforeSpawn = () -> {
+            if (kernel.made.size() == 2) {
+                template.close();
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> template.spawn("tool"));
+        assertTrue(e.getMessage().contains("template for /usr/bin/tool was closed during the spawn"), e.getMessage());
+        assertTrue(kernel.made.get(1).closed);
     }
 
     @Test
