@@ -106,7 +106,12 @@ class AgentToolsCommandTest {
         String json = Files.readString(out.resolve("agent-tools-light.json"));
         assertTrue(json.contains("\"complete\": false,"), json);
         assertTrue(Files.readString(out.resolve("agent-tools-light.svg")).contains("INCOMPLETE"));
-        assertTrue(Files.readString(out.resolve("agent-tools-light-runs.csv")).contains("processbuilder"));
+        for (String csv : List.of("agent-tools-light.csv", "agent-tools-light-runs.csv")) {
+            List<String> lines = Files.readAllLines(out.resolve(csv));
+            assertEquals(2, lines.size(), csv + ": a header and processbuilder's row: " + lines);
+            assertTrue(lines.get(0).endsWith(",complete") && lines.get(1).endsWith(",false"), csv + ": " + lines);
+            assertTrue(lines.get(1).contains("processbuilder"), csv + ": " + lines);
+        }
     }
 
     @Test

@@ -170,15 +170,34 @@ class BenchReportTest {
     void everyRunShowsItsJitTimeAndTheCDriverNone() {
         BenchReport report = report(List.of(run(Engine.PROCESS_BUILDER, 0, 0.2), run(Engine.C, 0, 0.1)), 1);
         List<String> runs = CsvReport.runs(report).lines().toList();
-        assertTrue(runs.get(0).endsWith(",worker_cpu_ms_per_call,worker_jit_s,mismatches"), runs.get(0));
-        assertTrue(runs.get(1).endsWith(",10.0000,0.002,0"), "0.01 of 0.2 s: " + runs.get(1));
-        assertTrue(runs.get(2).endsWith(",5.0000,,0"), "the C driver has no JIT: " + runs.get(2));
+        assertTrue(runs.get(0).endsWith(",worker_cpu_ms_per_call,worker_jit_s,mismatches,complete"), runs.get(0));
+        assertTrue(runs.get(1).endsWith(",10.0000,0.002,0,true"), "0.01 of 0.2 s: " + runs.get(1));
+        assertTrue(runs.get(2).endsWith(",5.0000,,0,true"), "the C driver has no JIT: " + runs.get(2));
         String json = JsonReport.render(report);
         assertTrue(json.contains("\"workerJitSeconds\": 0.002,"), json);
         assertTrue(json.contains("\"workerJitSeconds\": null,"), json);
         String detail = TextReport.detail(report);
         assertTrue(detail.lines().anyMatch(line -> line.contains("processbuilder") && line.contains(" 0.00  ok")), detail);
         assertTrue(detail.lines().anyMatch(line -> line.contains(" c ") && line.contains(" -  ok")), detail);
+    }
+
+    @Test
+    void everyCsvRowOfARunThatStoppedPartwaySaysSo() {
+        BenchReport complete = report(List.of(run(Engine.PROCESS_BUILDER, 0, 0.2), run(Engine.USERSPACE, 0, 0.1)), 1);
+        BenchReport incomplete = new BenchReport(complete.options(), complete.host(), complete.tools(),
+                complete.missing(), complete.mix(), complete.calls(), complete.rows(), "[3/3] round 1 1x16 c failed");
+        assertCsvRowsEndWith(complete, ",true");
+        assertCsvRowsEndWith(incomplete, ",false");
+    }
+
+    /** Both CSVs of {@code report} have a last column {@code complete} and every row {@code ending} in it. */
+    private static void assertCsvRowsEndWith(BenchReport report, String ending) {
+        for (String csv : List.of(CsvReport.render(report), CsvReport.runs(report))) {
+            List<String> lines = csv.lines().toList();
+            assertTrue(lines.get(0).endsWith(",mismatches,complete"), csv);
+            assertEquals(3, lines.size(), "a header and two rows: " + csv);
+            assertTrue(lines.stream().skip(1).allMatch(line -> line.endsWith(ending)), csv);
+        }
     }
 
     @Test
