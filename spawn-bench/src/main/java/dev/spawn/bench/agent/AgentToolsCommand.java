@@ -165,7 +165,7 @@ public final class AgentToolsCommand {
             CallFile.write(callsFile, calls, byCommand);
             CallFile.write(warmupFile, CallMix.warmup(options.seed(), options.warmupCalls(), mix), byCommand);
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
-                    options.api(), options.settleJit());
+                    options.api(), options.settleJit(), cleanup.workers());
 
             Rounds.Outcome outcome = new Rounds(options, splitRun, calls, progress).run();
             if (cleanup.interrupted()) {

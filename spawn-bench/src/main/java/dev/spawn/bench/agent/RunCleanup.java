@@ -22,6 +22,7 @@ final class RunCleanup implements AutoCloseable {
     private final String name;
     private final PrintStream progress;
     private final Thread hook = new Thread(this::onShutdown, "spawn-bench-cleanup");
+    private final Workers workers = new Workers();
     private boolean done;
     private volatile boolean interrupted;
 
@@ -54,6 +55,11 @@ final class RunCleanup implements AutoCloseable {
                 // the hook has started: it finds the work done
             }
         }
+    }
+
+    /** The run's workers: start them through it. */
+    Workers workers() {
+        return workers;
     }
 
     /**

@@ -34,13 +34,16 @@ final class SplitRun {
     private final Path cDriver;
     private final String api;
     private final boolean settleJit;
+    private final Workers running;
 
     /**
      * {@code cDriver} may be null when no C backend runs; {@code api} is {@code spawn} or {@code toolcall};
-     * {@code settleJit} has JVM workers warm up until their JIT is nearly idle.
+     * {@code settleJit} has JVM workers warm up until their JIT is nearly idle; the workers are
+     * started and killed through {@code running}.
      */
     SplitRun(Path callsFile, Path warmupFile, Path workspace, Path logDir, List<String> jvmArgs, Path cDriver,
-            String api, boolean settleJit) {
+            String api, boolean settleJit, Workers running) {
+        this.running = running;
         this.cDriver = cDriver;
         this.api = api;
         this.settleJit = settleJit;
@@ -60,7 +63,7 @@ final class SplitRun {
         try {
             for (int k = 0; k < split.workers(); k++) {
                 String name = "r" + (round + 1) + "-" + split + "-" + backend.label() + "-w" + k;
-                workers.add(WorkerProcess.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
+                workers.add(running.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
             }
             for (WorkerProcess worker : workers) {
                 worker.awaitReady(WARMUP_SILENCE);
@@ -86,7 +89,7 @@ final class SplitRun {
             return new RunResult(backend, split, round, end - start, outcomes, stats, cpu, jit);
         } finally {
             for (WorkerProcess worker : workers) {
-                worker.kill();
+                running.kill(worker);
             }
         }
     }

@@ -49,8 +49,8 @@ class CDriverTest {
         CallFile.write(callsFile, calls, tools);
         Path logs = Files.createDirectories(dir.resolve("logs"));
 
-        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn", false)
-                .run(engine, new Split(2, 2), 0);
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn", false,
+                new Workers()).run(engine, new Split(2, 2), 0);
 
         assertEquals(5, result.calls());
         List<CallOutcome> got = result.outcomes();
@@ -88,7 +88,7 @@ class CDriverTest {
         assertEquals("linkedcat\n", new String(expected, StandardCharsets.UTF_8));
 
         RunResult result = new SplitRun(callsFile, callsFile, workspace, Files.createDirectories(dir.resolve("logs")),
-                List.of(), DRIVER, "spawn", false).run(engine, new Split(1, 1), 0);
+                List.of(), DRIVER, "spawn", false, new Workers()).run(engine, new Split(1, 1), 0);
 
         assertEquals(sha256(expected), result.outcomes().get(0).stdoutSha256());
     }

@@ -28,8 +28,8 @@ class JvmWorkerTest {
                 Path.of("/bin/cat").toRealPath(), null, null)));
         Path logs = Files.createDirectories(dir.resolve("logs"));
 
-        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), null, "spawn", false)
-                .run(Engine.USERSPACE, new Split(1, 2), 0);
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), null, "spawn", false,
+                new Workers()).run(Engine.USERSPACE, new Split(1, 2), 0);
 
         assertEquals(8, result.calls());
         for (CallOutcome outcome : result.outcomes()) {

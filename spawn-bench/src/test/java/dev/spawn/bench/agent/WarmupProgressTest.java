@@ -46,8 +46,8 @@ class WarmupProgressTest {
         Path callsFile = dir.resolve("calls.tsv");
         CallFile.write(callsFile, calls, Map.of("sh", new ResolvedTool("sh", Path.of("/bin/sh"), Path.of("/bin/sh"),
                 null, null)));
-        List<String> command = new SplitRun(callsFile, callsFile, workspace, dir, List.of(), DRIVER, "spawn", false)
-                .command(engine, new Split(1, 1), 0);
+        List<String> command = new SplitRun(callsFile, callsFile, workspace, dir, List.of(), DRIVER, "spawn", false,
+                new Workers()).command(engine, new Split(1, 1), 0);
         Process worker = new ProcessBuilder(command).redirectError(dir.resolve("worker.log").toFile()).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
                 StandardCharsets.UTF_8))) {
