@@ -9,9 +9,11 @@ import java.time.Duration;
  * Removes a run's temp folder (fixture, call files, extracted C driver), or says where it was
  * kept, exactly once: when the run ends ({@link #close}), or, if the JVM shuts down first
  * (Ctrl-C, SIGTERM), from a shutdown hook that kills the workers and the tools they run before,
- * so that none still writes into the fixture. Whichever comes first does it; the other waits for
- * it to finish, so the JVM never halts halfway through a removal. An interrupted run says so in
- * one line, from whichever does the cleanup, instead of the failures the killing causes.
+ * so that none still writes into the fixture: one being started as the hook begins is killed
+ * too, and the run's thread, which goes on meanwhile, starts none after. Whichever comes first
+ * does it; the other waits for it to finish, so the JVM never halts halfway through a removal.
+ * An interrupted run says so in one line, from whichever does the cleanup, instead of the
+ * failures the killing causes.
  */
 final class RunCleanup implements AutoCloseable {
     /** How long the hook waits for killed processes to exit; SIGKILL takes milliseconds. */
@@ -78,6 +80,7 @@ final class RunCleanup implements AutoCloseable {
     /** What the shutdown hook does; the JVM's shutdown runs it at most once. */
     void onShutdown() {
         markInterrupted();
+        workers.stop();
         killDescendants();
         try {
             cleanUp();
@@ -86,7 +89,7 @@ final class RunCleanup implements AutoCloseable {
         }
     }
 
-    /** The runner's descendants are its workers and their tools (the fixture's git has ended). */
+    /** Whatever else the runner still runs: the fixture's git, the C driver's check. */
     private void killDescendants() {
         try {
             for (ProcessHandle process : ProcessKiller.killAndWait(ProcessHandle.current().descendants().toList(),

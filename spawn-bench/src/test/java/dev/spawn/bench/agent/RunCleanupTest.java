@@ -3,6 +3,7 @@ package dev.spawn.bench.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,6 +44,21 @@ class RunCleanupTest {
         String said = text.toString(StandardCharsets.UTF_8);
         assertEquals(1, said.split("kept the workspace", -1).length - 1, said);
         assertTrue(Files.exists(folder), "--keep-workspace keeps it even then");
+    }
+
+    @Test
+    void aWorkerTheRunStartsOnceTheShutdownHasBegunIsNotStarted(@TempDir Path dir) throws Exception {
+        RunCleanup cleanup = RunCleanup.install(Files.createDirectories(dir.resolve("run")), false, "test", progress);
+
+        cleanup.onShutdown();
+
+        // the runner's thread goes on while the hook runs, into the next run's workers
+        try {
+            cleanup.workers().start("w", List.of("sleep", "60"), dir.resolve("w.log")).kill();
+            fail("a worker started after the shutdown had killed the others: it would outlive the runner");
+        } catch (WorkerInterrupted expected) {
+            assertEquals("worker w not started: the run is being stopped", expected.getMessage());
+        }
     }
 
     @Test
