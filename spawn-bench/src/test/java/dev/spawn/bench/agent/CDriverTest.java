@@ -109,7 +109,7 @@ class CDriverTest {
                 Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"), Path.of("/bin/cat"), null, null)));
 
         WorkerFailure e = assertThrows(WorkerFailure.class, () -> new SplitRun(callsFile, callsFile, workspace,
-                Files.createDirectories(dir.resolve("logs")), List.of(), DRIVER, "spawn", false)
+                Files.createDirectories(dir.resolve("logs")), List.of(), DRIVER, "spawn", false, new Workers())
                 .run(Engine.C_KERNEL, new Split(1, 1), 0));
 
         assertTrue(e.getMessage().contains("spawn_template_create of /bin/cat failed: errno 38 (Function not implemented)"),
