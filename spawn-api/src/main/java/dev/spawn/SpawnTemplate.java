@@ -196,36 +196,41 @@ public final class SpawnTemplate implements AutoCloseable {
         });
     }
 
+    /**
+     * Spawns on the live template; a template that another thread's recovery replaced and closed
+     * under the spawn is retried on its replacement, at most {@link #MAX_RECREATES} times in one
+     * call, so a storm of replacements ends in an error rather than in endless retries.
+     */
     private <T> T run(SpawnRequest request, BackendCall<T> call) throws IOException {
-        BackendTemplate used = live();
-        if (needsMove(used, request)) {
-            return runMoved(used, request, request.childOptions(), call, true);
-        }
-        try {
-            return counted(used.kind(), call.apply(used, request));
-        } catch (SpawnException e) {
-            if (!isStale(e) || executable == null) {
-                throw e;
+        for (int replaced = 0;; replaced++) {
+            BackendTemplate used = live();
+            if (needsMove(used, request)) {
+                return runMoved(used, request, request.childOptions(), call, true);
             }
-            return recover(used, request, e, call);
-        } catch (IllegalStateException e) {
-            return retryReplaced(used, e, request, call);
+            try {
+                return counted(used.kind(), call.apply(used, request));
+            } catch (SpawnException e) {
+                if (!isStale(e) || executable == null) {
+                    throw e;
+                }
+                return recover(used, request, e, call);
+            } catch (IllegalStateException e) {
+                if (!replacedUnder(used, e) || replaced == MAX_RECREATES) {
+                    throw e;
+                }
+            }
         }
     }
 
     /**
-     * After a spawn found {@code used} closed under it: this template was closed (say so), or
-     * another thread's recovery replaced {@code used}, and the spawn runs on the replacement.
+     * After a spawn found {@code used} closed under it: whether another thread's recovery
+     * replaced it, so a retry belongs on the replacement. Throws when this template was closed.
      */
-    private <T> T retryReplaced(BackendTemplate used, IllegalStateException e, SpawnRequest request,
-            BackendCall<T> call) throws IOException {
+    private boolean replacedUnder(BackendTemplate used, IllegalStateException e) {
         if (closed) {
             throw closedDuring(e);
         }
-        if (current == used) {
-            throw e;
-        }
-        return run(request, call);
+        return current != used;
     }
 
     /** A spawn that found its fd closed under it by {@link #close()}: say so, not "fd N is closed". */
@@ -395,8 +400,12 @@ public final class SpawnTemplate implements AutoCloseable {
                 last = e;
                 stale = retry.template();
             } catch (IllegalStateException e) {
-                // another thread's recovery may have replaced and closed it since the lock was let go
-                return retryReplaced(retry.template(), e, request, call);
+                // another thread's recovery replaced and closed it since the lock was let go: the
+                // next replace() hands over the replacement, and that counts as an attempt
+                if (!replacedUnder(retry.template(), e)) {
+                    throw e;
+                }
+                stale = retry.template();
             }
         }
         throw last;
@@ -407,7 +416,7 @@ public final class SpawnTemplate implements AutoCloseable {
      * thread put in its place, else a re-create on the same backend, else (ENOEXEC, ENOSYS) the
      * next backend's. A replacement is published before the stale template closes, so a spawn
      * that finds the old one closed also finds {@code current} changed and retries (see
-     * {@link #retryReplaced}).
+     * {@link #run}).
      */
     private Retry replace(BackendTemplate stale, SpawnException why) throws IOException {
         synchronized (lock) {

@@ -57,10 +57,11 @@ class StaleRecoveryTest {
             Future<SpawnedProcess> other = otherThread.submit(() -> template.spawn(exitZero().build()));
             assertEquals(0, within10s(other, "the second recovery waited for the blocked spawn").waitFor());
             assertFalse(blocked.isDone(), "the first spawn's child opened a FIFO nobody writes");
-            TestSupport.releaseFifoReaders(fifo);
+            // a release before the child reached its open would pass it by: repeat until it returns
+            unblock(fifo, blocked);
             assertEquals(0, within10s(blocked, "the released spawn did not return").waitFor());
         } finally {
-            // before the close, which would wait for a recovery that holds the lock
+            // a child left blocked in its open would outlive the test
             unblock(fifo, blocked);
             blockedThread.shutdown();
             otherThread.shutdown();
