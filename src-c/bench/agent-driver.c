@@ -349,7 +349,8 @@ static int spawn_template(struct slot *s, int out_w, int err_w, int dirfd)
 {
 	struct tmpl *t = &templates[s->call->tmpl];
 	int64_t act[5 * SPAWN_ACTION_WORDS];
-	int32_t res[SPAWN_RESULT_WORDS];
+	/* the kernel spawn leaves it untouched when it fails: no action index then */
+	int32_t res[SPAWN_RESULT_WORDS] = { -1, -1, -1, 0 };
 	int r;
 
 	child_actions(act, out_w, err_w, dirfd);
@@ -631,6 +632,15 @@ int main(int argc, char **argv)
 		die("usage: agent-driver --mode shim|kernel|posix --calls FILE --warmup FILE --workspace DIR "
 		    "--worker K --workers W --in-flight I");
 	mode = !strcmp(mode_name, "shim") ? MODE_SHIM : !strcmp(mode_name, "kernel") ? MODE_KERNEL : MODE_POSIX;
+	if (mode == MODE_KERNEL) {
+		/* 472 may mean something else on another kernel: prove it makes a spawn template
+		 * (its fd reads anon_inode:spawn_template) before handing it any struct */
+		int r = spawn_kernel_probe(NR_SPAWN_TEMPLATE_CREATE, "/proc/self/exe");
+
+		if (r < 0)
+			die("this kernel has no spawn templates: spawn_template_create (%d) failed: errno %d (%s)",
+			    NR_SPAWN_TEMPLATE_CREATE, -r, strerror(-r));
+	}
 	/* the runner's pipes may be inherited without CLOEXEC (JDK-8377907): our
 	 * children must not hold them, as the library's do not */
 	for (int fd = 3; fd < 1024; fd++)
