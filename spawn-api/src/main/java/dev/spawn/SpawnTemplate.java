@@ -57,6 +57,35 @@ public final class SpawnTemplate implements AutoCloseable {
     /** One use of a backend template: a spawn or a tool call. */
     private interface BackendCall<T> {
         T apply(BackendTemplate template, SpawnRequest request) throws IOException;
+
+        /**
+         * Throws when {@code template} cannot serve this use at all, whatever the request's
+         * options. Checked before a request is moved for its options: otherwise the move's
+         * "no later backend can apply" would hide the real reason.
+         */
+        default void requireServedBy(BackendTemplate template) {
+        }
+    }
+
+    /**
+     * A tool call's start, which needs a template with an event loop. PROCESS_BUILDER, the only
+     * backend without one, is always last in a chain, so no later backend can run it either.
+     */
+    private record ToolCallStart(ToolCall call, boolean callerWaits)
+            implements BackendCall<CompletableFuture<ToolResult>> {
+        @Override
+        public CompletableFuture<ToolResult> apply(BackendTemplate template, SpawnRequest request) throws IOException {
+            requireServedBy(template);
+            return ((ToolCallSupport) template).startToolCall(request, call, callerWaits);
+        }
+
+        @Override
+        public void requireServedBy(BackendTemplate template) {
+            if (!(template instanceof ToolCallSupport)) {
+                throw new UnsupportedOperationException("the " + template.kind()
+                        + " backend cannot run tool calls (no event loop; it needs spawn-native)");
+            }
+        }
     }
 
     private SpawnTemplate(Spawner spawner, Path executable, int executableFd) {
@@ -146,8 +175,9 @@ public final class SpawnTemplate implements AutoCloseable {
      * @throws SpawnException when the child cannot be started
      * @throws InterruptedException when this thread is interrupted; the child (and its group)
      *     is then killed as on a timeout
-     * @throws UnsupportedOperationException when no backend of the chain can run it (the
-     *     PROCESS_BUILDER backend has no event loop and none of the child options)
+     * @throws UnsupportedOperationException when the template is on the PROCESS_BUILDER backend,
+     *     which has no event loop (spawn-native is missing, or {@code spawn.backend=processbuilder}),
+     *     or when no backend of the chain can apply the call's group and parent-death signal
      */
     public ToolResult call(ToolCall call) throws IOException, InterruptedException {
         // this thread is the future's only waiter: the loop may complete it without a hand-off
@@ -187,13 +217,7 @@ public final class SpawnTemplate implements AutoCloseable {
     }
 
     private CompletableFuture<ToolResult> startToolCall(ToolCall call, boolean callerWaits) throws IOException {
-        return run(call.toRequest(), (template, request) -> {
-            if (!(template instanceof ToolCallSupport)) {
-                throw new UnsupportedOperationException("the " + template.kind()
-                        + " backend cannot run tool calls (no event loop; it needs spawn-native)");
-            }
-            return ((ToolCallSupport) template).startToolCall(request, call, callerWaits);
-        });
+        return run(call.toRequest(), new ToolCallStart(call, callerWaits));
     }
 
     /**
@@ -204,6 +228,7 @@ public final class SpawnTemplate implements AutoCloseable {
     private <T> T run(SpawnRequest request, BackendCall<T> call) throws IOException {
         for (int replaced = 0;; replaced++) {
             BackendTemplate used = live();
+            call.requireServedBy(used);
             if (needsMove(used, request)) {
                 return runMoved(used, request, request.childOptions(), call, true);
             }
@@ -250,6 +275,7 @@ public final class SpawnTemplate implements AutoCloseable {
      * never dropped.
      */
     private <T> T apply(BackendTemplate template, SpawnRequest request, BackendCall<T> call) throws IOException {
+        call.requireServedBy(template);
         if (needsMove(template, request)) {
             return runMoved(template, request, request.childOptions(), call, true);
         }

@@ -9,6 +9,7 @@ import dev.spawn.spi.ChildOptionSupport;
 import dev.spawn.spi.Errno;
 import dev.spawn.spi.StaleTemplateException;
 import dev.spawn.spi.SpawnBackend;
+import dev.spawn.spi.ToolCallSupport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The rule for child options: a backend that cannot apply one hands the request on, counted; never dropped. */
@@ -31,6 +33,8 @@ class ChildOptionRoutingTest {
         int failNextCreate;
         /** When true, the next spawn finds its template stale (ESTALE). */
         boolean staleNextSpawn;
+        /** Whether its templates run tool calls, as the native backends' do. */
+        boolean runsToolCalls;
 
         OptionBackend(Backend kind, Set<ChildOption> options) {
             this.kind = kind;
@@ -55,7 +59,7 @@ class ChildOptionRoutingTest {
                 throw new SpawnException(SpawnException.Stage.CREATE, errno, executable.toString(), null, "create", -1,
                         null, null);
             }
-            OptionTemplate template = new OptionTemplate();
+            OptionTemplate template = runsToolCalls ? new ToolCallTemplate() : new OptionTemplate();
             made.add(template);
             return template;
         }
@@ -65,7 +69,7 @@ class ChildOptionRoutingTest {
             return create(Path.of("/proc/self/fd/" + executableFd));
         }
 
-        final class OptionTemplate implements BackendTemplate, ChildOptionSupport {
+        class OptionTemplate implements BackendTemplate, ChildOptionSupport {
             boolean closed;
 
             @Override
@@ -94,6 +98,17 @@ class ChildOptionRoutingTest {
             @Override
             public void close() {
                 closed = true;
+            }
+        }
+
+        /** A template that runs a tool call as a spawn whose result is ready at once. */
+        final class ToolCallTemplate extends OptionTemplate implements ToolCallSupport {
+            @Override
+            public CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call)
+                    throws SpawnException {
+                spawn(request);
+                return CompletableFuture.completedFuture(new ToolResult(1, kind, 0, 0, new byte[0], new byte[0], 0, 0,
+                        false, false, Duration.ZERO));
             }
         }
     }
@@ -237,9 +252,47 @@ class ChildOptionRoutingTest {
                 String option = request.childOptions().iterator().next().call();
                 assertTrue(e.getMessage().contains(option), e.getMessage());
             }
-            assertThrows(UnsupportedOperationException.class,
-                    () -> template.callAsync(ToolCall.builder("true").build()));
         }
+    }
+
+    @Test
+    void aToolCallWithNoBackendThatRunsToolCallsSaysSoRatherThanNamingAnOption() throws IOException {
+        String why = "the PROCESS_BUILDER backend cannot run tool calls (no event loop; it needs spawn-native)";
+        try (SpawnTemplate template = Spawner.using(Backend.PROCESS_BUILDER).template(Path.of("/bin/true"))) {
+            ToolCall call = ToolCall.builder("true").build();
+            assertEquals(why, assertThrows(UnsupportedOperationException.class, () -> template.call(call)).getMessage());
+            assertEquals(why,
+                    assertThrows(UnsupportedOperationException.class, () -> template.callAsync(call)).getMessage());
+        }
+    }
+
+    @Test
+    void aToolCallOnATemplateThatFellBackToProcessBuilderSaysToolCallsNeedSpawnNative() throws IOException {
+        kernel.runsToolCalls = true;
+        OptionBackend last = new OptionBackend(Backend.PROCESS_BUILDER, Set.of());
+        Spawner spawner = Spawner.withBackends(List.of(kernel, last));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            // the tool was replaced by a script: the kernel's re-create says ENOEXEC
+            kernel.staleNextSpawn = true;
+            kernel.failNextCreate = Errno.ENOEXEC;
+            ToolCall resetOnly = ToolCall.builder("x").group(ToolCall.Group.CALLER).parentDeathSignal(0).build();
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> template.callAsync(resetOnly));
+            assertTrue(e.getMessage().contains("PROCESS_BUILDER backend cannot run tool calls"), e.getMessage());
+            assertTrue(last.served.isEmpty());
+        }
+    }
+
+    @Test
+    void aToolCallStillMovesToALaterBackendForItsOptions() throws Exception {
+        kernel.runsToolCalls = true;
+        userspace.runsToolCalls = true;
+        Spawner spawner = Spawner.withBackends(List.of(kernel, userspace));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            assertEquals(Backend.USERSPACE, template.call(ToolCall.builder("x").build()).backend());
+            assertEquals(Backend.USERSPACE, template.callAsync(ToolCall.builder("x").build()).get().backend());
+        }
+        assertEquals(2L, spawner.stats().fallbacks().get("KERNEL_TEMPLATE->USERSPACE (setpgid, pdeathsig)"));
     }
 
     @Test
