@@ -28,8 +28,11 @@ import java.util.concurrent.ExecutionException;
  * was replaced or changed, or EACCES, it no longer fits the caller), the template is re-created on
  * the same backend and the spawn retried, up to 8 times; only a re-create that the backend cannot
  * serve (ENOEXEC, ENOSYS) moves it to the next backend. A tool upgraded by rename keeps working
- * and runs the new binary. An EACCES or ESTALE from the request's own setup (a redirect file, the
- * working directory) is thrown at once.
+ * and runs the new binary. A re-create that finds the file gone or no longer executable throws
+ * {@link java.nio.file.NoSuchFileException} or {@link java.nio.file.AccessDeniedException}, as
+ * creating the template would have, with the stale exception suppressed; every other failure to
+ * start a child is a {@link SpawnException}. An EACCES or ESTALE from the request's own setup (a
+ * redirect file, the working directory) is thrown at once.
  *
  * <p>A request that needs a {@link ChildOption} the serving backend cannot apply (setsid,
  * setpgid or a parent-death signal on KERNEL_TEMPLATE) is spawned from a second template, on the
@@ -159,7 +162,16 @@ public final class SpawnTemplate implements AutoCloseable {
     /**
      * Starts a child.
      *
-     * @throws SpawnException naming the errno, the step and, for a failed action, the action
+     * @throws java.nio.file.NoSuchFileException when the template was stale (its executable was
+     *     replaced or changed since it was made) and its re-create found no file at the path; the
+     *     {@link StaleTemplateException} that started the re-create is suppressed in it
+     * @throws java.nio.file.AccessDeniedException likewise, when the file at the path is no longer
+     *     an executable regular file that the caller may run
+     * @throws SpawnException for every other failure, naming the errno, the step and, for a failed
+     *     action, the action: the request's own setup (an ENOENT or EACCES opening a redirect file
+     *     or the working directory is a SpawnException whose cause is the NIO type above), the
+     *     child's actions and exec, a re-create's other errnos, and a template made from an fd
+     *     that is stale (it is never re-created: a {@link StaleTemplateException})
      * @throws UnsupportedOperationException when the serving backend cannot express the request
      *     (ProcessBuilder and low-level actions), naming what it cannot do
      * @throws IllegalStateException when this template is closed
@@ -172,7 +184,14 @@ public final class SpawnTemplate implements AutoCloseable {
      * Runs a tool call to its end: starts the child, collects its capped output, enforces the
      * timeout and the drain window, and kills what is left as {@code call} says.
      *
-     * @throws SpawnException when the child cannot be started
+     * @throws java.nio.file.NoSuchFileException as {@link #spawn(SpawnRequest)}: a stale template
+     *     whose executable is gone
+     * @throws java.nio.file.AccessDeniedException as {@link #spawn(SpawnRequest)}: a stale
+     *     template whose executable can no longer be run
+     * @throws SpawnException when the child cannot be started for any other reason, as
+     *     {@link #spawn(SpawnRequest)}
+     * @throws IOException naming the errno, when the event loop cannot watch the started child
+     *     (ENOSPC from {@code epoll_ctl}): the child is killed and reaped first
      * @throws InterruptedException when this thread is interrupted; the child (and its group)
      *     is then killed as on a timeout
      * @throws UnsupportedOperationException when the template is on the PROCESS_BUILDER backend,
@@ -209,7 +228,14 @@ public final class SpawnTemplate implements AutoCloseable {
      * {@code *Async} methods) all the same. {@link CompletableFuture#cancel Cancelling} the
      * future kills the child and its group as on a timeout.
      *
-     * @throws SpawnException when the child cannot be started
+     * @return the result; completed exceptionally with the {@link IOException} that
+     *     {@link #call(ToolCall)} throws when the event loop cannot watch the child
+     * @throws java.nio.file.NoSuchFileException as {@link #spawn(SpawnRequest)}: a stale template
+     *     whose executable is gone
+     * @throws java.nio.file.AccessDeniedException as {@link #spawn(SpawnRequest)}: a stale
+     *     template whose executable can no longer be run
+     * @throws SpawnException when the child cannot be started for any other reason, as
+     *     {@link #spawn(SpawnRequest)}
      * @throws UnsupportedOperationException as {@link #call(ToolCall)}
      */
     public CompletableFuture<ToolResult> callAsync(ToolCall call) throws IOException {

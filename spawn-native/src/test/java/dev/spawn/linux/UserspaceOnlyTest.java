@@ -11,7 +11,10 @@ import dev.spawn.SpawnException;
 import dev.spawn.SpawnRequest;
 import dev.spawn.SpawnTemplate;
 import dev.spawn.Spawner;
+import dev.spawn.ToolCall;
+import dev.spawn.spi.StaleTemplateException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What USERSPACE does beyond the shared suite: failures in the child become exceptions (the
@@ -96,13 +101,47 @@ class UserspaceOnlyTest {
         assertEquals(1L, spawner.stats().recreated());
     }
 
-    @Test
-    void aDeletedToolIsNoSuchFile() throws Exception {
+    /** The ways into a template, each of which must report an executable gone bad alike. */
+    enum Use {
+        SPAWN, CALL, CALL_ASYNC;
+
+        void on(SpawnTemplate template) throws Exception {
+            ToolCall call = ToolCall.builder("t", "exit", "0").build();
+            switch (this) {
+                case SPAWN -> template.spawn("t", "exit", "0");
+                case CALL -> template.call(call);
+                case CALL_ASYNC -> template.callAsync(call);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Use.class)
+    void aDeletedToolIsNoSuchFileWithTheStaleTemplateSuppressed(Use use) throws Exception {
         Path tool = TestSupport.probeCopy(dir, "tool");
         try (SpawnTemplate template = spawner.template(tool)) {
             Files.delete(tool);
-            assertThrows(NoSuchFileException.class, () -> template.spawn("t"));
+            assertStaleThenTyped(NoSuchFileException.class, tool, template, use);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Use.class)
+    void aToolMadeNonExecutableIsAccessDeniedWithTheStaleTemplateSuppressed(Use use) throws Exception {
+        Path tool = TestSupport.probeCopy(dir, "tool");
+        try (SpawnTemplate template = spawner.template(tool)) {
+            Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rw-------"));
+            assertStaleThenTyped(AccessDeniedException.class, tool, template, use);
+        }
+    }
+
+    /** The re-create's own exception, naming the file, not a SpawnException: what SpawnTemplate's Javadoc promises. */
+    private static void assertStaleThenTyped(Class<? extends FileSystemException> expected, Path tool,
+            SpawnTemplate template, Use use) {
+        FileSystemException e = assertThrows(expected, () -> use.on(template));
+        assertEquals(tool.toString(), e.getFile());
+        assertEquals(1, e.getSuppressed().length, () -> List.of(e.getSuppressed()).toString());
+        assertTrue(e.getSuppressed()[0] instanceof StaleTemplateException, "why it was re-created is kept");
     }
 
     @Test
