@@ -312,7 +312,8 @@ final class PidfdProcess extends SpawnedProcess {
         reapIfExitedNow();
         Integer code = exit.getNow(null);
         if (code == null) {
-            throw new IllegalThreadStateException("process " + pid + " has not exited");
+            // the JDK's words (17 through 25), for code that matches them
+            throw new IllegalThreadStateException("process hasn't exited");
         }
         return code;
     }

@@ -430,7 +430,7 @@ class ProcessBuilderDifferentialTest {
                     try {
                         p.exitValue();
                     } catch (IllegalThreadStateException e) {
-                        o.put("exitValue", e.getClass().getName());
+                        o.exception("exitValue", e);
                     }
                     p.destroyForcibly();
                     o.put("waited again", p.waitFor(10, TimeUnit.SECONDS));
