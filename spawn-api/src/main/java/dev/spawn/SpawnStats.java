@@ -1,9 +1,14 @@
 package dev.spawn;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Counters of one {@link Spawner}, for dashboards and tests.
+ * Counters of one {@link Spawner}, for dashboards and tests. The maps are unmodifiable copies
+ * that iterate, and print, in a fixed order: backends in the chain's order (best first),
+ * fallbacks by key.
  *
  * @param spawns children started, by backend
  * @param templates templates created, by backend
@@ -12,10 +17,17 @@ import java.util.Map;
  */
 public record SpawnStats(Map<Backend, Long> spawns, Map<Backend, Long> templates, long recreated,
         Map<String, Long> fallbacks) {
+    /** Copies the maps into their fixed order. */
     public SpawnStats {
-        spawns = Map.copyOf(spawns);
-        templates = Map.copyOf(templates);
-        fallbacks = Map.copyOf(fallbacks);
+        spawns = inChainOrder(spawns);
+        templates = inChainOrder(templates);
+        fallbacks = Collections.unmodifiableMap(new TreeMap<>(fallbacks));
+    }
+
+    private static Map<Backend, Long> inChainOrder(Map<Backend, Long> counts) {
+        Map<Backend, Long> copy = new EnumMap<>(Backend.class);
+        copy.putAll(counts);
+        return Collections.unmodifiableMap(copy);
     }
 
     /** Children started through {@code backend}. */
