@@ -213,9 +213,14 @@ public final class ToolCall {
             return this;
         }
 
-        /** The working directory; {@code null} keeps the caller's. */
+        /**
+         * The working directory; {@code null} keeps the caller's.
+         *
+         * @throws IllegalArgumentException as {@link SpawnRequest.Builder#directory(Path)}: the
+         *     path is not on the default file system, or contains NUL
+         */
         public Builder directory(Path directory) {
-            this.directory = directory;
+            this.directory = directory == null ? null : Checks.localPath("directory", directory);
             return this;
         }
 
