@@ -53,6 +53,14 @@
 #define SPAWN_KIND_SCRIPT 1
 #define SPAWN_KIND_OTHER 2
 
+/* spawn_user_create: on -EACCES, which check refused the file, in *kind:
+ * the open (a directory on the path may not be searched), or the file is
+ * not regular, is on a noexec mount, or is not the caller's to execute */
+#define SPAWN_DENIED_SEARCH 1
+#define SPAWN_DENIED_NOT_REGULAR 2
+#define SPAWN_DENIED_NOEXEC_MOUNT 3
+#define SPAWN_DENIED_NOT_EXECUTABLE 4
+
 /* spawn_wait: wait flags and results */
 #define SPAWN_WAIT_NOHANG 0x1
 /* WNOWAIT: report the status but leave the child a zombie, so its pid (and
@@ -106,7 +114,8 @@ SPAWN_EXPORT int spawn_kernel_spawn(int64_t nr_spawn, int32_t template_fd,
 /*
  * Opens `path` (absolute) or `execfd` (>= 0, then `path` is NULL) as an
  * O_PATH|O_CLOEXEC fd, checks it is a regular file on an exec mount that the
- * caller may execute (else -EACCES), records its identity in
+ * caller may execute (else -EACCES, with the SPAWN_DENIED_* that says which
+ * check refused it in *kind), records its identity in
  * identity[SPAWN_IDENTITY_WORDS] = { dev, ino, size, mode, uid, gid,
  * ctime_sec, ctime_nsec, mtime_sec, mtime_nsec } and its SPAWN_KIND_* in
  * *kind. Returns the held fd.

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,20 @@ static int exec_allowed(int dirfd, const char *path, int flags,
 	if (faccessat(dirfd, path, X_OK, flags | AT_EACCESS))
 		return -errno;
 	return 0;
+}
+
+/* Which of exec_allowed()'s checks said EACCES for the file held by fd, for
+ * the caller's message. The fd pins the file and its mount, so this asks
+ * about the very file that was refused; it runs only on that failure. */
+static int32_t denied_why(int fd, const struct stat *st)
+{
+	struct statvfs vfs;
+
+	if (!S_ISREG(st->st_mode))
+		return SPAWN_DENIED_NOT_REGULAR;
+	if (!fstatvfs(fd, &vfs) && (vfs.f_flag & ST_NOEXEC))
+		return SPAWN_DENIED_NOEXEC_MOUNT;
+	return SPAWN_DENIED_NOT_EXECUTABLE;
 }
 
 static void identity_fill(const struct stat *st, int64_t *id)
@@ -170,10 +185,17 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 		return -EINVAL;
 	fd = path ? open(path, O_PATH | O_CLOEXEC)
 		  : fcntl(execfd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		/* O_PATH checks no permission of the file itself: an EACCES
+		 * is the lookup's, refused a directory on the way (or, rarely,
+		 * a symlink by fs.protected_symlinks) */
+		*kind = SPAWN_DENIED_SEARCH;
 		return -errno;
+	}
 	r = fstat(fd, &st) ? -errno : exec_allowed(fd, "", AT_EMPTY_PATH, &st);
 	if (r) {
+		if (r == -EACCES)
+			*kind = denied_why(fd, &st);
 		close(fd);
 		return r;
 	}

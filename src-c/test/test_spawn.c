@@ -581,8 +581,11 @@ static void test_user_create(void)
 		  -ENOENT);
 	write_file(tmp_path(p, "noexec"), "#!/bin/sh\n", 0644);
 	CHECK_INT(spawn_user_create(p, -1, id, &kind), -EACCES);
+	CHECK_INT(kind, SPAWN_DENIED_NOT_EXECUTABLE);
 	CHECK_INT(spawn_user_create(tmpdir, -1, id, &kind), -EACCES);
+	CHECK_INT(kind, SPAWN_DENIED_NOT_REGULAR);
 	CHECK_INT(spawn_user_create("/dev/null", -1, id, &kind), -EACCES);
+	CHECK_INT(kind, SPAWN_DENIED_NOT_REGULAR);
 }
 
 static void test_user_create_kinds(void)

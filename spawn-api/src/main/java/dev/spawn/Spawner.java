@@ -151,7 +151,9 @@ public final class Spawner {
      *
      * @throws IllegalArgumentException when the path is relative or contains NUL
      * @throws java.nio.file.NoSuchFileException when it does not exist
-     * @throws java.nio.file.AccessDeniedException when it is not an executable regular file
+     * @throws java.nio.file.AccessDeniedException when it is not an executable regular file, is on a
+     *     noexec mount, or a directory on its path cannot be searched; the message says which
+     *     where the backend can tell
      * @throws SpawnException for any other errno
      */
     public SpawnTemplate template(Path executable) throws IOException {

@@ -25,7 +25,9 @@ public interface SpawnBackend {
      *
      * @throws dev.spawn.SpawnException with the errno (ENOEXEC: format not supported here)
      * @throws java.nio.file.NoSuchFileException when it does not exist
-     * @throws java.nio.file.AccessDeniedException when it is not an executable regular file
+     * @throws java.nio.file.AccessDeniedException when it is not an executable regular file, is on a
+     *     noexec mount, or a directory on its path cannot be searched; the message says which
+     *     where the backend can tell
      */
     BackendTemplate create(Path executable) throws IOException;
 

@@ -28,6 +28,10 @@ final class LibSpawn {
     static final int FLAG_INHERIT_FDS = 0x1;
     static final int FLAG_EXEC_BY_PATH = 0x2;
     static final int KIND_ELF = 0;
+    static final int DENIED_SEARCH = 1;
+    static final int DENIED_NOT_REGULAR = 2;
+    static final int DENIED_NOEXEC_MOUNT = 3;
+    static final int DENIED_NOT_EXECUTABLE = 4;
     static final int WAIT_NOHANG = 0x1;
     static final int WAIT_NOWAIT = 0x2;
     static final int OPT_WORDS = 4;

@@ -51,7 +51,7 @@ public final class UserspaceBackend implements SpawnBackend {
         int[] kind = new int[1];
         int fd = LibSpawn.spawn_user_create(path, executableFd, identity, kind);
         if (fd < 0) {
-            throw CreateErrors.of(-fd, program, "open executable");
+            throw CreateErrors.ofUserspace(-fd, kind[0], program, "open executable");
         }
         boolean script = kind[0] != LibSpawn.KIND_ELF;
         if (script && path == null) {
