@@ -59,7 +59,11 @@ abstract class NativeTemplate implements BackendTemplate, ChildOptionSupport, To
     public final CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call,
             boolean callerWaits) throws IOException {
         long started = System.nanoTime();
+        // the loop and the exit hook first: once a child exists, nothing may fail before someone will reap it
         Reaper reaper = Reaper.get();
+        if (ExitKill.covers(call)) {
+            ExitKill.hookOnce();
+        }
         try (ChildSetup setup = ChildSetup.prepare(program, request, true, fchdirTakesPathFd())) {
             int[] out = start(request, setup);
             return ToolRun.start(reaper, call, kind, out[0], out[1], setup.takeFd(0), setup.takeFd(1),

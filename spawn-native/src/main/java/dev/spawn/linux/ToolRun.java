@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * Every group signal ({@code kill(-pgid, sig)}: timeout, grace, the final kill when the call
  * ends) is sent before the child is reaped, so it can only reach the child's own group (or
  * nobody, ESRCH), never an unrelated group that reused the number. The child is reaped last.
+ * The JVM's exit hook ({@link ExitKill}) sends such a signal from its own thread, so before the
+ * reap the loop withdraws the call from the hook's reach; when the hook has claimed it first,
+ * the JVM is exiting, and the child is not reaped nor its pidfd closed.
  */
 final class ToolRun {
     private static final int CHUNK = 64 * 1024;
@@ -54,6 +57,10 @@ final class ToolRun {
     private boolean finished;
     private boolean reaped;
     private boolean pidfdClosed;
+    /** Within the exit hook's reach until {@link #withdrawFromExitKill}; set before the loop sees the run. */
+    private boolean exitKillArmed;
+    /** The exit hook claimed the call: the JVM is exiting, and the child and its pidfd stay as they are. */
+    private boolean claimedAtExit;
     private boolean timedOut;
     private boolean drainTimedOut;
     private Reaper.Timer timeoutTimer;
@@ -84,6 +91,10 @@ final class ToolRun {
             int stdinFd, int stdoutFd, int stderrFd, long started, boolean completeOnLoop) {
         ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started,
                 completeOnLoop);
+        if (ExitKill.covers(call)) {
+            run.exitKillArmed = true;
+            ExitKill.add(run);
+        }
         // Completed by anyone but deliver() (cancel, orTimeout, complete...): the caller has
         // stopped waiting, so the child and its group must not run on.
         run.future.whenComplete((result, failure) -> {
@@ -123,6 +134,8 @@ final class ToolRun {
         if (result < 0) {
             Reaper.LOG.warn("cannot read the status of tool child {}: {}", pid, Errno.describe(-result));
             signal = SIGKILL;
+            // the group id may be free already: no group signal from here on, the hook's included
+            withdrawFromExitKill();
             reaped = true;
         } else if (status[0] == LibSpawn.SIGNALED) {
             signal = status[1];
@@ -244,7 +257,7 @@ final class ToolRun {
 
     /** Reaps once the call is over and no group signal is pending; the group id is free after this. */
     private void reapIfDone() {
-        if (!finished || graceTimer != null) {
+        if (!finished || graceTimer != null || !withdrawFromExitKill()) {
             return;
         }
         if (!reaped) {
@@ -268,8 +281,32 @@ final class ToolRun {
         in.close();
         finished = true;
         reaped = true;
-        loop.retryUntilDone(this::reapKilled);
+        if (withdrawFromExitKill()) {
+            loop.retryUntilDone(this::reapKilled);
+        }
         deliver(() -> future.completeExceptionally(new java.io.IOException(why)));
+    }
+
+    /**
+     * Takes the call out of the exit hook's reach, as the last step before the group id may be
+     * freed; false when the hook claimed it first, and with it the child and its pidfd.
+     */
+    private boolean withdrawFromExitKill() {
+        if (exitKillArmed) {
+            exitKillArmed = false;
+            claimedAtExit = !ExitKill.withdraw(this);
+        }
+        return !claimedAtExit;
+    }
+
+    /** The child's pid, its group's id; for the exit hook, on its own thread. */
+    long pid() {
+        return pid;
+    }
+
+    /** The child's pidfd, open while the call is within the exit hook's reach; for the exit hook. */
+    int pidfd() {
+        return pidfd;
     }
 
     private void deliver(Runnable completion) {
