@@ -36,6 +36,14 @@ import java.util.Objects;
  * number. For the same reason, when the kill policy's grace period is still running at the end
  * of a call whose group is not killed then, the child is reaped only when it ends: the call has
  * returned by then, with the child still a zombie.
+ *
+ * <p>When the JVM exits while calls are in flight, a shutdown hook (registered with the first
+ * such call) sends {@code SIGKILL} to the child and its whole group of every call whose group
+ * the call's end would kill: one with a group of its own and {@link #killGroupWhenDone()}. The
+ * hook runs at every exit that runs shutdown hooks: main returns, {@code System.exit}, and
+ * {@code SIGTERM}, {@code SIGINT} or {@code SIGHUP} with the JVM's own handlers. Other calls,
+ * and every call of a JVM killed by {@code SIGKILL} or one that crashes, are left to the
+ * child's parent-death signal, which reaches the child alone.
  */
 public final class ToolCall {
     /** The longest timeout or drain window: deadlines are kept in nanoseconds of System.nanoTime(). */
@@ -47,7 +55,10 @@ public final class ToolCall {
         OWN_GROUP,
         /** A new session and group led by the child ({@code setsid()}): no controlling terminal. */
         NEW_SESSION,
-        /** The caller's group: only the child itself can be signalled. */
+        /**
+         * The caller's group: only the child itself can be signalled, also when the JVM exits
+         * (its parent-death signal); what the child starts is not reached.
+         */
         CALLER
     }
 
@@ -331,7 +342,11 @@ public final class ToolCall {
             return this;
         }
 
-        /** Whether what is left of the group gets SIGKILL when the call ends (default true). */
+        /**
+         * Whether what is left of the group gets SIGKILL when the call ends (default true). With
+         * false the group also outlives a JVM that exits while the call is in flight; the child
+         * itself still gets its parent-death signal, if it has one.
+         */
         public Builder killGroupWhenDone(boolean kill) {
             this.killGroupWhenDone = kill;
             return this;
