@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** The last resort: {@link ProcessBuilder}, pure Java, available wherever the JDK is. */
 public final class ProcessBuilderBackend implements SpawnBackend {
@@ -33,10 +34,17 @@ public final class ProcessBuilderBackend implements SpawnBackend {
 
     @Override
     public BackendTemplate create(Path executable) throws IOException {
-        if (!Files.exists(executable)) {
+        BasicFileAttributes attributes;
+        try {
+            // not Files.exists, which answers false to an EACCES on the way as to an ENOENT
+            attributes = Files.readAttributes(executable, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
             throw new NoSuchFileException(executable.toString(), null, "ENOENT: cannot create a template");
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(executable.toString(), null,
+                    "EACCES: a directory on its path cannot be searched");
         }
-        if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+        if (!attributes.isRegularFile() || !Files.isExecutable(executable)) {
             throw new AccessDeniedException(executable.toString(), null,
                     "EACCES: not an executable regular file");
         }

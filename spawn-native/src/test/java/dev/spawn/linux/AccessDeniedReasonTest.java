@@ -62,7 +62,8 @@ class AccessDeniedReasonTest {
         String out = ChildJvm.run(ChildJvm.WITHOUT_DAC_CAPABILITIES, Child.class, dir.resolve("child.stderr"),
                 environment -> { }, List.of(), tool.toString());
         assertEquals(AccessDeniedException.class.getName() + ": " + tool + EACCES
-                + "a directory on its path cannot be searched\n", out);
+                + "a directory on its path cannot be searched\n" + AccessDeniedException.class.getName() + ": "
+                + tool + ": EACCES: a directory on its path cannot be searched\n", out);
     }
 
     @Test
@@ -86,17 +87,22 @@ class AccessDeniedReasonTest {
                 String.join(" ", command) + " failed (root needed): " + said);
     }
 
-    /** Creates a USERSPACE template for its argument and prints the exception that refused it. */
+    /**
+     * Creates a USERSPACE, then a PROCESS_BUILDER template for its argument and prints, for each,
+     * the exception that refused it.
+     */
     public static final class Child {
         private Child() {
         }
 
         public static void main(String[] args) {
-            try {
-                Spawner.using(Backend.USERSPACE).template(Path.of(args[0])).close();
-                System.out.println("created");
-            } catch (IOException e) {
-                System.out.println(e.getClass().getName() + ": " + e.getMessage());
+            for (Backend backend : List.of(Backend.USERSPACE, Backend.PROCESS_BUILDER)) {
+                try {
+                    Spawner.using(backend).template(Path.of(args[0])).close();
+                    System.out.println("created");
+                } catch (IOException e) {
+                    System.out.println(e.getClass().getName() + ": " + e.getMessage());
+                }
             }
         }
     }
