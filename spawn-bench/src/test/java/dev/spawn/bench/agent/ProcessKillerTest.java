@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProcessKillerTest {
@@ -28,7 +29,10 @@ class ProcessKillerTest {
     void aKilledProcessIsGone() throws Exception {
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         assertEquals(List.of(), ProcessKiller.killAndWait(List.of(sleeper.toHandle()), Duration.ofSeconds(5)));
-        assertTrue(!sleeper.isAlive());
+        // killed, it may still be a zombie that the JDK's reaper thread has yet to collect: isAlive
+        // says true until then
+        assertTrue(sleeper.waitFor(5, TimeUnit.SECONDS), "the killed process was never reaped");
+        assertEquals(137, sleeper.exitValue());
     }
 
     private static ProcessHandle awaitZombieChild(Process parent) throws InterruptedException {
