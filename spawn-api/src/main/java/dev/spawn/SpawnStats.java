@@ -3,6 +3,7 @@ package dev.spawn;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -17,17 +18,30 @@ import java.util.TreeMap;
  */
 public record SpawnStats(Map<Backend, Long> spawns, Map<Backend, Long> templates, long recreated,
         Map<String, Long> fallbacks) {
-    /** Copies the maps into their fixed order. */
+    /**
+     * Copies the maps into their fixed order.
+     *
+     * @throws NullPointerException for a null map, key or count, as {@code Map.copyOf} would
+     */
     public SpawnStats {
         spawns = inChainOrder(spawns);
         templates = inChainOrder(templates);
-        fallbacks = Collections.unmodifiableMap(new TreeMap<>(fallbacks));
+        fallbacks = Collections.unmodifiableMap(new TreeMap<>(noNulls(fallbacks)));
     }
 
     private static Map<Backend, Long> inChainOrder(Map<Backend, Long> counts) {
         Map<Backend, Long> copy = new EnumMap<>(Backend.class);
-        copy.putAll(counts);
+        copy.putAll(noNulls(counts));
         return Collections.unmodifiableMap(copy);
+    }
+
+    /** {@code counts} itself; a null key or count fails here, not in a later sum. */
+    private static <K> Map<K, Long> noNulls(Map<K, Long> counts) {
+        counts.forEach((key, count) -> {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(count, () -> "count of " + key);
+        });
+        return counts;
     }
 
     /** Children started through {@code backend}. */

@@ -42,4 +42,14 @@ class SpawnStatsTest {
         assertThrows(UnsupportedOperationException.class, () -> stats.templates().clear());
         assertThrows(UnsupportedOperationException.class, () -> stats.fallbacks().put("b", 1L));
     }
+
+    @Test
+    void aNullCountFailsAtOnceNotInALaterSum() {
+        Map<Backend, Long> spawns = new HashMap<>();
+        spawns.put(Backend.USERSPACE, null);
+        assertThrows(NullPointerException.class, () -> new SpawnStats(spawns, Map.of(), 0, Map.of()));
+        Map<String, Long> fallbacks = new HashMap<>();
+        fallbacks.put("a", null);
+        assertThrows(NullPointerException.class, () -> new SpawnStats(Map.of(), Map.of(), 0, fallbacks));
+    }
 }
