@@ -1,10 +1,12 @@
 package dev.spawn.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.spawn.SpawnProcessBuilder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A JVM of a test's own, with the library on its class path, for what a test cannot do to the
@@ -36,7 +39,8 @@ public final class ChildJvm {
 
     /**
      * Runs {@code main} with {@code args} and returns what it printed on stdout, failing the test
-     * unless it exits 0 within 60 s. Its stderr goes to {@code log} (SLF4J says there that it has
+     * unless it exits 0 within 60 s (a child still running then is
+     * killed, with its descendants, and the test fails with what it printed). Its stderr goes to {@code log} (SLF4J says there that it has
      * no provider), shown when it fails.
      *
      * @param environment changes the child's environment, a copy of this JVM's
@@ -73,10 +77,43 @@ public final class ChildJvm {
         environment.accept(jvm.environment());
         jvm.redirectError(log.toFile());
         Process process = jvm.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
+        // read on a thread of its own: a read to EOF here would wait for good for a child that
+        // never exits (or a descendant that keeps its stdout), and no test timeout interrupts it
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            byte[] chunk = new byte[8192];
+            try (InputStream in = process.getInputStream()) {
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    synchronized (printed) {
+                        printed.write(chunk, 0, n);
+                    }
+                }
+            } catch (IOException closed) {
+                // destroyed: what it printed so far is in printed
+            }
+        }, "child-jvm-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
+            process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+            fail("the child JVM did not end within 60 s; killed it and its descendants. It printed:\n"
+                    + text(printed) + readLog(log));
+        }
+        // its descendants may keep the pipe open: what it printed by its exit is all there is
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        String out = text(printed);
         assertEquals(0, process.exitValue(), () -> out + readLog(log));
         return out;
+    }
+
+    private static String text(ByteArrayOutputStream printed) {
+        synchronized (printed) {
+            return printed.toString(StandardCharsets.UTF_8);
+        }
     }
 
     /** The child's stderr, for a failure message. */
