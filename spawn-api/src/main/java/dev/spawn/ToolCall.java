@@ -44,6 +44,18 @@ import java.util.Objects;
  * {@code SIGTERM}, {@code SIGINT} or {@code SIGHUP} with the JVM's own handlers. Other calls,
  * and every call of a JVM killed by {@code SIGKILL} or one that crashes, are left to the
  * child's parent-death signal, which reaches the child alone.
+ *
+ * <p>The hook runs alongside the application's own shutdown hooks (Java starts them all at once,
+ * in no order): a hook of yours that waits for a call in flight, as a graceful shutdown does,
+ * sees it killed ({@link ToolResult#signal()} 9) unless the system property
+ * {@code spawn.toolCall.killGroupsAtExit} is {@code false}. Then the hook kills nothing, and
+ * ending your calls is yours, for instance with {@link Builder#timeout(Duration) timeouts}: at
+ * the exit, a call's child still gets its parent-death signal, but its group lives on. The
+ * property is read once, when the first call the hook would cover starts; it takes
+ * {@code true} or {@code false} in any case, unset or blank is {@code true}, and any other
+ * value is logged as a warning and taken as {@code true}. A call that starts once the hook has
+ * run (from a shutdown hook of yours, say) is not killed by it; one that a hook of yours starts
+ * at the moment the JVM begins to exit may or may not be, as the two hooks race.
  */
 public final class ToolCall {
     /** The longest timeout or drain window: deadlines are kept in nanoseconds of System.nanoTime(). */

@@ -91,10 +91,8 @@ final class ToolRun {
             int stdinFd, int stdoutFd, int stderrFd, long started, boolean completeOnLoop) {
         ToolRun run = new ToolRun(loop, call, backend, pid, pidfd, stdinFd, stdoutFd, stderrFd, started,
                 completeOnLoop);
-        if (ExitKill.covers(call)) {
-            run.exitKillArmed = true;
-            ExitKill.add(run);
-        }
+        // not when the hook is off, nor once the JVM is exiting: such a call is not the hook's
+        run.exitKillArmed = ExitKill.covers(call) && ExitKill.register(run);
         // Completed by anyone but deliver() (cancel, orTimeout, complete...): the caller has
         // stopped waiting, so the child and its group must not run on.
         run.future.whenComplete((result, failure) -> {
