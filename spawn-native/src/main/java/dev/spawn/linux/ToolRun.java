@@ -236,10 +236,9 @@ final class ToolRun {
         out.close();
         err.close();
         in.close();
-        ToolResult result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total,
-                err.total, timedOut, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
         // the group's kill and the reap come first: a caller the loop wakes directly may act at
-        // once (exit the JVM, look for the group) and must find the call over
+        // once (exit the JVM, look for the group) and must find the call over; and they come
+        // before the result's allocation (copies of up to the caps), which may fail
         if (call.killGroupWhenDone() && call.signalsGroup() && !reaped) {
             LibSpawn.spawn_kill_group((int) pid, SIGKILL);
         }
@@ -250,6 +249,16 @@ final class ToolRun {
             graceTimer = null;
         }
         reapIfDone();
+        ToolResult result;
+        try {
+            result = new ToolResult(pid, backend, exitCode, signal, out.bytes(), err.bytes(), out.total, err.total,
+                    timedOut, drainTimedOut, Duration.ofNanos(System.nanoTime() - started));
+        } catch (Throwable failure) {
+            // an OutOfMemoryError copying the output: the child is over and reaped, and the
+            // caller must not wait forever for a result that will not come
+            deliver(() -> future.completeExceptionally(failure));
+            return;
+        }
         deliver(() -> future.complete(result));
     }
 
