@@ -266,8 +266,11 @@ public final class SpawnTemplate implements AutoCloseable {
                 }
                 return recover(used, request, e, call);
             } catch (IllegalStateException e) {
-                if (!replacedUnder(used, e) || replaced == MAX_RECREATES) {
+                if (!replacedUnder(used, e)) {
                     throw e;
+                }
+                if (replaced == MAX_RECREATES) {
+                    throw replacedTooOften(e);
                 }
             }
         }
@@ -282,6 +285,16 @@ public final class SpawnTemplate implements AutoCloseable {
             throw closedDuring(e);
         }
         return current != used;
+    }
+
+    /**
+     * A spawn whose template other threads' recoveries replaced and closed under it once more
+     * than {@link #MAX_RECREATES} retries allow: say so, not the backend's "fd N is closed", as
+     * the template itself is open and usable.
+     */
+    private IllegalStateException replacedTooOften(IllegalStateException e) {
+        return new IllegalStateException("template for " + describe() + " was replaced under the spawn "
+                + MAX_RECREATES + " times by other threads' recoveries; giving up", e);
     }
 
     /** A spawn that found its fd closed under it by {@link #close()}: say so, not "fd N is closed". */
@@ -316,36 +329,49 @@ public final class SpawnTemplate implements AutoCloseable {
         return missing;
     }
 
-    /** Serves a request whose options {@code from} cannot apply from a later backend's template. */
+    /**
+     * Serves a request whose options {@code from} cannot apply from a later backend's template.
+     * A moved template that another thread's recovery replaced and closed under the spawn is
+     * retried on its replacement, at most {@link #MAX_RECREATES} times in one call as in
+     * {@link #run}: each caller whose spawn finds the moved template stale replaces it, so with
+     * no bound one slow spawn was retried once per other caller, and enough callers overflowed
+     * the stack. A stale moved template is re-created and the spawn retried once
+     * ({@code retryStale}), with no further re-create.
+     */
     private <T> T runMoved(BackendTemplate from, SpawnRequest request, Set<ChildOption> needed, BackendCall<T> call,
             boolean retryStale) throws IOException {
-        BackendTemplate target = movedTemplate(from, needed, false);
-        spawner.countFallback(from.kind(), target.kind(), describeOptions(missing(from, needed)), describe());
-        try {
-            return counted(target.kind(), call.apply(target, request));
-        } catch (IllegalStateException e) {
-            if (closed) {
-                throw closedDuring(e);
-            }
-            // Another thread replaced a stale moved template under us: use its replacement.
-            synchronized (lock) {
-                if (moved.get(target.kind()) == target) {
+        int replaced = 0;
+        while (true) {
+            BackendTemplate target = movedTemplate(from, needed, false);
+            spawner.countFallback(from.kind(), target.kind(), describeOptions(missing(from, needed)), describe());
+            try {
+                return counted(target.kind(), call.apply(target, request));
+            } catch (IllegalStateException e) {
+                if (closed) {
+                    throw closedDuring(e);
+                }
+                // Another thread replaced a stale moved template under us: use its replacement.
+                synchronized (lock) {
+                    if (moved.get(target.kind()) == target) {
+                        throw e;
+                    }
+                }
+                if (replaced++ == MAX_RECREATES) {
+                    throw replacedTooOften(e);
+                }
+            } catch (SpawnException e) {
+                if (!retryStale || !isStale(e) || executable == null) {
                     throw e;
                 }
-            }
-            return runMoved(from, request, needed, call, retryStale);
-        } catch (SpawnException e) {
-            if (!retryStale || !isStale(e) || executable == null) {
-                throw e;
-            }
-            synchronized (lock) {
-                if (moved.get(target.kind()) == target) {
-                    moved.remove(target.kind());
-                    target.close();
-                    spawner.countRecreate(target.kind(), executable.toString(), e);
+                synchronized (lock) {
+                    if (moved.get(target.kind()) == target) {
+                        moved.remove(target.kind());
+                        target.close();
+                        spawner.countRecreate(target.kind(), executable.toString(), e);
+                    }
                 }
+                retryStale = false;
             }
-            return runMoved(from, request, needed, call, false);
         }
     }
 
