@@ -55,7 +55,11 @@
 
 /* spawn_user_create: on -EACCES, which check refused the file, in *kind:
  * the open (a directory on the path may not be searched), or the file is
- * not regular, is on a noexec mount, or is not the caller's to execute */
+ * not regular, is on a noexec mount, or is not the caller's to execute;
+ * SPAWN_DENIED_UNKNOWN when no check can say (the fstat of the file was
+ * itself refused, by an LSM say). On any other error *kind is left as it
+ * was. */
+#define SPAWN_DENIED_UNKNOWN 0
 #define SPAWN_DENIED_SEARCH 1
 #define SPAWN_DENIED_NOT_REGULAR 2
 #define SPAWN_DENIED_NOEXEC_MOUNT 3

@@ -189,10 +189,21 @@ SPAWN_EXPORT int spawn_user_create(const char *path, int32_t execfd,
 		/* O_PATH checks no permission of the file itself: an EACCES
 		 * is the lookup's, refused a directory on the way (or, rarely,
 		 * a symlink by fs.protected_symlinks) */
-		*kind = SPAWN_DENIED_SEARCH;
-		return -errno;
+		r = -errno;
+		if (r == -EACCES)
+			*kind = path ? SPAWN_DENIED_SEARCH : SPAWN_DENIED_UNKNOWN;
+		return r;
 	}
-	r = fstat(fd, &st) ? -errno : exec_allowed(fd, "", AT_EMPTY_PATH, &st);
+	if (fstat(fd, &st)) {
+		/* an LSM may refuse even the getattr of an O_PATH fd: with no
+		 * stat there is no check to name, and st is not to be read */
+		r = -errno;
+		if (r == -EACCES)
+			*kind = SPAWN_DENIED_UNKNOWN;
+		close(fd);
+		return r;
+	}
+	r = exec_allowed(fd, "", AT_EMPTY_PATH, &st);
 	if (r) {
 		if (r == -EACCES)
 			*kind = denied_why(fd, &st);

@@ -43,6 +43,24 @@ static void test_after_each(void);
 #define NR_SPAWN 473
 #define SIGBIT(s) (1ULL << ((s) - 1))
 
+/*
+ * fstat as an LSM that refuses getattr (SELinux, AppArmor) makes it: while
+ * fstat_errno is set, fstat fails with it. This definition interposes on
+ * libc's for the shim too: the plain test's libspawn.so calls fstat through
+ * its PLT, and the sanitized test compiles the shim into this binary. Unset,
+ * it is fstat.
+ */
+static int fstat_errno;
+
+int fstat(int fd, struct stat *st)
+{
+	if (fstat_errno) {
+		errno = fstat_errno;
+		return -1;
+	}
+	return fstatat(fd, "", st, AT_EMPTY_PATH);
+}
+
 static char probe_path[PATH_MAX];
 static char tmpdir[PATH_MAX];
 static int fds_before;
@@ -586,6 +604,35 @@ static void test_user_create(void)
 	CHECK_INT(kind, SPAWN_DENIED_NOT_REGULAR);
 	CHECK_INT(spawn_user_create("/dev/null", -1, id, &kind), -EACCES);
 	CHECK_INT(kind, SPAWN_DENIED_NOT_REGULAR);
+}
+
+/* *kind says which check refused the file on -EACCES only, and only a check
+ * that ran: with the fstat itself refused there is no stat to judge (once
+ * denied_why read the uninitialised one, and named a check at random). */
+static void test_user_create_denied_only_from_a_stat(void)
+{
+	char p[PATH_MAX];
+	int64_t id[SPAWN_IDENTITY_WORDS];
+	int32_t kind;
+
+	fstat_errno = EACCES;
+	kind = -1;
+	CHECK_INT(spawn_user_create(probe_path, -1, id, &kind), -EACCES);
+	CHECK_INT(kind, SPAWN_DENIED_UNKNOWN);
+	fstat_errno = EIO;
+	kind = -1;
+	CHECK_INT(spawn_user_create(probe_path, -1, id, &kind), -EIO);
+	CHECK_INT(kind, -1);
+	fstat_errno = 0;
+
+	/* an open that fails but for EACCES says no check either */
+	kind = -1;
+	CHECK_INT(spawn_user_create(tmp_path(p, "missing"), -1, id, &kind),
+		  -ENOENT);
+	CHECK_INT(kind, -1);
+	kind = -1;
+	CHECK_INT(spawn_user_create(NULL, 999, id, &kind), -EBADF);
+	CHECK_INT(kind, -1);
 }
 
 static void test_user_create_kinds(void)
@@ -2194,6 +2241,7 @@ int main(int argc, char **argv)
 	TEST_RUN(test_kernel_entry_points);
 	TEST_RUN(test_kernel_template_is_recognisable);
 	TEST_RUN(test_user_create);
+	TEST_RUN(test_user_create_denied_only_from_a_stat);
 	TEST_RUN(test_user_create_kinds);
 	TEST_RUN(test_user_create_kinds_without_proc);
 	TEST_RUN(test_user_identity_stale);
