@@ -3,6 +3,7 @@ package dev.spawn;
 import dev.spawn.internal.ChildEnvironment;
 import dev.spawn.internal.CommandResolver;
 import dev.spawn.internal.DropInProcess;
+import dev.spawn.internal.PathLookup;
 import dev.spawn.internal.PipePump;
 import dev.spawn.internal.StartFailures;
 import dev.spawn.internal.TemplateCache;
@@ -14,7 +15,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -74,9 +74,6 @@ import org.slf4j.LoggerFactory;
 public final class SpawnProcessBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(SpawnProcessBuilder.class);
     private static final String SHELL = "/bin/sh";
-    /** Linux's limits on a path (with its NUL) and on one name in it. */
-    private static final int PATH_MAX = 4096;
-    private static final int NAME_MAX = 255;
     /** ProcessBuilder's stdin buffer ({@code ProcessPipeOutputStream}). */
     private static final int STDIN_BUFFER = 8192;
 
@@ -712,46 +709,8 @@ public final class SpawnProcessBuilder {
             } catch (AccessDeniedException e) {
                 return Errno.EACCES;
             } catch (IOException e) {
-                return lookupErrno(path, e);
+                return PathLookup.lookupErrno(path, dir, e);
             }
-        }
-
-        /**
-         * Why the lookup of {@code path} failed with {@code e} where it was neither refused
-         * nor a directory: its name too long, a file where a directory should be on the way,
-         * missing, or else (a failure NIO does not call a missing file) a symlink loop. Told from
-         * the file system and the exception's type, not its text: JDK 25's NIO says
-         * NoSuchFileException for ENOTDIR, and the reasons are strerror(3) in the JVM's locale.
-         */
-        private int lookupErrno(Path path, IOException e) {
-            if (tooLong(dir)) {
-                return Errno.ENAMETOOLONG;
-            }
-            for (Path above = path.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
-                if (Files.exists(above)) {
-                    if (!Files.isDirectory(above)) {
-                        return Errno.ENOTDIR;
-                    }
-                    break;
-                }
-            }
-            return e instanceof NoSuchFileException ? Errno.ENOENT : Errno.ELOOP;
-        }
-
-        /** Whether the kernel refuses {@code path} for length: PATH_MAX in all, NAME_MAX a name. */
-        private static boolean tooLong(String path) {
-            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length >= PATH_MAX) {
-                return true;
-            }
-            int name = 0;
-            for (byte b : bytes) {
-                name = b == '/' ? 0 : name + 1;
-                if (name > NAME_MAX) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private void openRedirects(Throwable library) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spawn.spi.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -74,6 +75,31 @@ class ProcessBuilderBackendTest {
         assertThrows(AccessDeniedException.class, () -> spawner.template(dir));
         Path plain = Files.writeString(dir.resolve("plain"), "data");
         assertThrows(AccessDeniedException.class, () -> spawner.template(plain));
+    }
+
+    /**
+     * Spawner.template promises NoSuchFileException, AccessDeniedException or SpawnException:
+     * NIO's plain FileSystemException for ENOTDIR and ELOOP (whose text is in the JVM's locale)
+     * is a SpawnException naming the errno, as USERSPACE says for the same paths.
+     */
+    @Test
+    void otherFailedLookupsAreASpawnExceptionWithTheErrno(@TempDir Path dir) throws IOException {
+        Path plain = Files.writeString(dir.resolve("plain"), "data");
+        assertCreateErrno(Errno.ENOTDIR, plain.resolve("x"));
+        assertCreateErrno(Errno.ENOTDIR, plain.resolve("x/y"));
+        Path loop = Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
+        assertCreateErrno(Errno.ELOOP, loop);
+        assertCreateErrno(Errno.ELOOP, loop.resolve("x"));
+        assertCreateErrno(Errno.ENAMETOOLONG, dir.resolve("n".repeat(256)));
+        assertThrows(NoSuchFileException.class, () -> spawner.template(dir.resolve("missing/x")));
+    }
+
+    private void assertCreateErrno(int errno, Path executable) {
+        SpawnException e = assertThrows(SpawnException.class, () -> spawner.template(executable),
+                () -> "for " + executable);
+        assertEquals(errno, e.errno(), e.getMessage());
+        assertEquals(SpawnException.Stage.CREATE, e.stage());
+        assertTrue(e.getMessage().contains(executable.toString()), e.getMessage());
     }
 
     @Test

@@ -63,7 +63,8 @@ class AccessDeniedReasonTest {
                 environment -> { }, List.of(), tool.toString());
         assertEquals(AccessDeniedException.class.getName() + ": " + tool + EACCES
                 + "a directory on its path cannot be searched\n" + AccessDeniedException.class.getName() + ": "
-                + tool + ": EACCES: a directory on its path cannot be searched\n", out);
+                + tool + ": EACCES: a directory on its path cannot be searched, or the file cannot be looked at\n",
+                out);
     }
 
     @Test
