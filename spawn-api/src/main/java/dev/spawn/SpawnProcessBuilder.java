@@ -797,7 +797,10 @@ public final class SpawnProcessBuilder {
             TemplateCache<SpawnTemplate> cache = new TemplateCache<>(size, Duration.ofSeconds(idleSeconds),
                     path -> Spawner.system().template(Path.of(path)));
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(cache::close, "spawn-template-cache-close"));
+                // no inheritable thread locals or context class loader of the first caller to pin
+                Thread close = new Thread(null, cache::close, "spawn-template-cache-close", 0, false);
+                close.setContextClassLoader(null);
+                Runtime.getRuntime().addShutdownHook(close);
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting: its exit closes the templates' fds
             }

@@ -71,9 +71,9 @@ final class ExitKill {
     /**
      * Registers the shutdown hook, once, before the first covered call spawns: once a child
      * exists, nothing may fail before the loop owns it. Reads {@value #PROPERTY} then, and only
-     * then. The hook's thread is created here and started only by the JVM's exit; it inherits
-     * nothing from the calling thread that it could pin (inheritable thread locals, the context
-     * class loader). Nothing here fails the call: a JVM that is already exiting, or a security
+     * then. The hook's thread is created here and started only by the JVM's exit; it takes
+     * neither the calling thread's inheritable thread locals nor its context class loader (on
+     * JDK 17 a thread still captures the caller's access-control context). Nothing here fails the call: a JVM that is already exiting, or a security
      * manager that forbids the hook, leaves the calls to their parent-death signal.
      */
     static void hookOnce() {
@@ -84,24 +84,35 @@ final class ExitKill {
             if (hooked) {
                 return;
             }
-            // decided once, whatever happens below: a refusal is not retried on every call
-            hooked = true;
+            try {
+                active = registered();
+            } finally {
+                // set last: a thread that sees it must also see active, or its first call would
+                // go untracked; and decided once, whatever happened: a refusal is not retried
+                hooked = true;
+            }
+        }
+    }
+
+    /** Reads the property and registers the hook; whether the hook will kill the calls in flight. */
+    private static boolean registered() {
+        try {
             if (!killsAtExit(System.getProperty(PROPERTY))) {
-                return;
+                return false;
             }
             Thread hook = new Thread(null, ExitKill::killAll, "spawn-exit-kill", 0, false);
-            try {
-                // created on whichever thread makes the first call: do not pin its class loader for good
-                hook.setContextClassLoader(null);
-                Runtime.getRuntime().addShutdownHook(hook);
-                active = true;
-            } catch (IllegalStateException alreadyExiting) {
-                // the JVM already runs its hooks: no hook can be added any more, and the call's
-                // direct child still gets its parent-death signal
-            } catch (SecurityException refused) {
-                LOG.warn("spawn cannot register its exit hook ({}): the process groups of tool calls in flight"
-                        + " outlive the JVM's exit", refused.toString());
-            }
+            // created on whichever thread makes the first call: do not pin its class loader for good
+            hook.setContextClassLoader(null);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException alreadyExiting) {
+            // the JVM already runs its hooks: no hook can be added any more, and the call's
+            // direct child still gets its parent-death signal
+            return false;
+        } catch (SecurityException refused) {
+            LOG.warn("spawn cannot register its exit hook ({}): the process groups of tool calls in flight"
+                    + " outlive the JVM's exit", refused.toString());
+            return false;
         }
     }
 
@@ -110,7 +121,8 @@ final class ExitKill {
         if (property == null || property.isBlank()) {
             return true;
         }
-        String value = property.trim();
+        // strip, not trim: the same white space as isBlank's
+        String value = property.strip();
         if (value.equalsIgnoreCase("false")) {
             return false;
         }

@@ -52,6 +52,13 @@ class ExitHookInteractionTest {
     }
 
     @Test
+    void aSecondThreadsFirstCallWhileTheHookIsBeingRegisteredIsWithinItsReach() throws Exception {
+        String out = ChildJvm.run(List.of("setsid"), SecondCaller.class, dir.resolve("child.stderr"),
+                environment -> { }, List.of());
+        assertEquals("within reach: 2 of 2\n", out);
+    }
+
+    @Test
     void thePropertyIsTrueUnlessFalse() {
         assertTrue(ExitKill.killsAtExit(null));
         assertTrue(ExitKill.killsAtExit(" "));
@@ -115,6 +122,60 @@ class ExitHookInteractionTest {
                 }
             }));
             System.exit(0);
+        }
+    }
+
+    /**
+     * Holds the JDK's shutdown-hook registry while one thread's first call registers the exit
+     * hook (it blocks in addShutdownHook), and makes a second thread's first call meanwhile: the
+     * second call must wait for the registration and be within the hook's reach, not pass a
+     * half-made decision and go untracked.
+     */
+    public static final class SecondCaller {
+        private SecondCaller() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            SpawnTemplate sh = SpawnTemplate.open(Path.of("/bin/sh"));
+            // exec: the direct child is the sleep, so its parent-death signal ends it even untracked
+            ToolCall sleeper = ToolCall.builder("sh", "-c", "exec sleep 30").environment(ENV).build();
+            Object registry = Class.forName("java.lang.ApplicationShutdownHooks");
+            CompletableFuture<CompletableFuture<ToolResult>> second = new CompletableFuture<>();
+            synchronized (registry) {
+                Thread firstCaller = new Thread(() -> {
+                    try {
+                        sh.callAsync(sleeper);
+                    } catch (Exception e) {
+                        System.out.println("first call failed: " + e);
+                    }
+                }, "first-caller");
+                firstCaller.start();
+                awaitBlocked(firstCaller);
+                Thread secondCaller = new Thread(() -> {
+                    try {
+                        second.complete(sh.callAsync(sleeper));
+                    } catch (Exception e) {
+                        second.completeExceptionally(e);
+                    }
+                }, "second-caller");
+                secondCaller.start();
+                // the second call either waits for the first's registration or, wrongly, is made
+                secondCaller.join(2000);
+            }
+            second.get(10, TimeUnit.SECONDS);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ExitKill.inFlight().size() < 2 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            System.out.println("within reach: " + ExitKill.inFlight().size() + " of 2");
+            System.exit(0);
+        }
+
+        private static void awaitBlocked(Thread thread) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.getState() != Thread.State.BLOCKED && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
         }
     }
 }

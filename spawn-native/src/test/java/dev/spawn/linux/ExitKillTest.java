@@ -107,9 +107,10 @@ class ExitKillTest {
             running.cancel(true);
             fail("the call is not within the exit hook's reach");
         }
+        // as the hook does, for this call alone: the other calls of this JVM stay as they are
+        boolean claimed = ExitKill.claim(run);
         try {
-            // as the hook does, for this call alone: the other calls of this JVM stay as they are
-            assertTrue(ExitKill.claim(run), "the loop withdrew the call before the claim");
+            assertTrue(claimed, "the loop withdrew the call before the claim");
             ToolResult result = running.get(10, TimeUnit.SECONDS);
             assertEquals(9, result.signal());
             assertFalse(withinReach(run.pid()));
@@ -117,17 +118,25 @@ class ExitKillTest {
             TestSupport.awaitZombie(grandchild);
             assertTrue(TestSupport.awaitZombie(run.pid()), "the loop reaped a child the exit hook had claimed");
         } finally {
-            // as the JVM's exit would: end the grandchild and the child, reap the child, close its
-            // pidfd; bounded, also when the claim's kill failed
             ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
-            LibSpawn.spawn_signal(run.pidfd(), 9);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (LibSpawn.spawn_wait(run.pidfd(), LibSpawn.WAIT_NOHANG, new int[2]) == 0
-                    && System.nanoTime() < end) {
-                Thread.sleep(10);
+            if (claimed) {
+                endClaimed(run);
             }
-            LibSpawn.spawn_close(run.pidfd());
         }
+    }
+
+    /**
+     * As the JVM's exit would: end the claimed call's child, reap it, close its pidfd; bounded,
+     * also when the claim's kill failed. Only for a claimed call: an unclaimed one's pidfd is the
+     * loop's, and may already be closed and its number reused.
+     */
+    private static void endClaimed(ToolRun run) throws InterruptedException {
+        LibSpawn.spawn_signal(run.pidfd(), 9);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (LibSpawn.spawn_wait(run.pidfd(), LibSpawn.WAIT_NOHANG, new int[2]) == 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        LibSpawn.spawn_close(run.pidfd());
     }
 
     /** The pid a call's shell wrote to {@code pidFile}, once written (10 s at most). */
