@@ -96,7 +96,8 @@ public final class ToolCall {
         this.args = List.copyOf(b.args);
         this.directory = b.directory;
         this.environment = b.environment == null ? null : Map.copyOf(b.environment);
-        this.stdin = b.stdin == null ? null : b.stdin.clone();
+        // the builder's array is its own copy and is never written, only replaced
+        this.stdin = b.stdin;
         this.timeout = b.timeout;
         this.stdoutCap = b.stdoutCap;
         this.stderrCap = b.stderrCap;
@@ -263,7 +264,11 @@ public final class ToolCall {
             return this;
         }
 
-        /** Bytes for the child's stdin, written by the event loop; {@code null} is {@code /dev/null} (the default). */
+        /**
+         * Bytes for the child's stdin, written by the event loop as they are taken, until the
+         * call ends (a descendant that inherited stdin gets them after the child's exit too);
+         * {@code null} is {@code /dev/null} (the default).
+         */
         public Builder stdin(byte[] bytes) {
             this.stdin = bytes == null ? null : bytes.clone();
             return this;

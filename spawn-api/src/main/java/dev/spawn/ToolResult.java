@@ -15,7 +15,8 @@ import java.util.Objects;
  * <p>A value: the constructor and the byte accessors copy, so nobody can change the bytes,
  * and results are equal when their components are, the bytes compared by content.
  *
- * @param pid the child's pid (reaped by now: for logs only)
+ * @param pid the child's pid, for logs only: reaped by now, unless {@code killGroupWhenDone(false)}
+ *     left a grace period running, after which it is
  * @param backend the backend that started it
  * @param exitCode the exit status when the child exited, else -1
  * @param signal the signal that ended the child, else 0

@@ -27,6 +27,11 @@ final class ToolRun {
     private static final int CHUNK = 64 * 1024;
     /** Reads per readiness event and stream, so one chatty child cannot starve the others. */
     private static final int READS_PER_EVENT = 4;
+    /**
+     * Reads per stream when the drain ends: what the pipe holds then, up to 4 MiB, four times
+     * Linux's default pipe-max-size, so a descendant still writing cannot hold the loop.
+     */
+    private static final int READS_AT_DRAIN_END = 64;
     private static final int SIGKILL = 9;
     /** The loop thread's hand-off of callAsync results to callers' threads. */
     private static ResultThreads results;
@@ -142,7 +147,7 @@ final class ToolRun {
         }
         exited = true;
         loop.unregister(pidToken, pidfd);
-        in.close();
+        // stdin stays open: a descendant may read it, as it may write the output pipes
         if (out.closed && err.closed) {
             finish();
         } else {
@@ -151,8 +156,19 @@ final class ToolRun {
     }
 
     private void onDrainDeadline() {
-        drainTimedOut = true;
+        drainTimedOut = !readRest();
         finish();
+    }
+
+    /**
+     * Reads what the output pipes hold as the drain ends: events for it may still be queued
+     * behind the deadline, and one event reads a bounded amount. True when both reached EOF,
+     * so nobody held them open and nothing written was lost.
+     */
+    private boolean readRest() {
+        out.read(READS_AT_DRAIN_END);
+        err.read(READS_AT_DRAIN_END);
+        return out.closed && err.closed;
     }
 
     /**
@@ -165,11 +181,17 @@ final class ToolRun {
         if (finished) {
             return;
         }
-        timedOut = true;
         if (!exited) {
+            timedOut = true;
             terminate();
             return;
         }
+        if (readRest()) {
+            // the drain was over, its end only queued behind the timeout
+            finish();
+            return;
+        }
+        timedOut = true;
         if (call.signalsGroup()) {
             terminate();
         }
@@ -401,15 +423,22 @@ final class ToolRun {
         }
 
         private void drain() {
+            read(READS_PER_EVENT);
+            if (closed) {
+                maybeFinish();
+            }
+        }
+
+        /** Up to {@code reads} chunks, until the pipe is empty; closes it at EOF or on an error. */
+        void read(int reads) {
             Memory chunk = buffer();
-            for (int i = 0; i < READS_PER_EVENT && !closed; i++) {
+            for (int i = 0; i < reads && !closed; i++) {
                 long count = LibSpawn.spawn_read(fd, chunk, CHUNK);
                 if (count == -Errno.EAGAIN) {
                     return;
                 }
                 if (count <= 0) {
                     close();
-                    maybeFinish();
                     return;
                 }
                 total += count;

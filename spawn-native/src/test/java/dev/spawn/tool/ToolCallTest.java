@@ -174,6 +174,48 @@ class ToolCallTest {
         awaitGroupGone(result.pid());
     }
 
+    /**
+     * A child that enlarged its stdout pipe to 1 MiB and exited, with no descendant: its output
+     * is in the pipe at its exit, so a zero drain window has nothing to cut. The loop reads a
+     * bounded amount per readiness event, and the deadline used to close the pipe between two.
+     */
+    @Test
+    void aZeroDrainWindowKeepsOutputAlreadyInThePipeOfAChildWithoutDescendants() throws Exception {
+        int bytes = 1_000_000;
+        String script = "fcntl(STDOUT, 1031, 1 << 20) or die \"F_SETPIPE_SZ: $!\"; select(undef, undef, undef, 0.3);"
+                + " syswrite(STDOUT, \"x\" x " + bytes + ") == " + bytes + " or die \"short write\"; exit 0";
+        try (SpawnTemplate perl = spawner.template(Paths.get("/usr/bin/perl"))) {
+            List<CompletableFuture<ToolResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                calls.add(perl.callAsync(ToolCall.builder("perl", "-e", script).environment(ENV)
+                        .drainTimeout(Duration.ZERO).outputCap(2 << 20).build()));
+            }
+            for (CompletableFuture<ToolResult> call : calls) {
+                ToolResult result = call.get(60, TimeUnit.SECONDS);
+                assertEquals("", result.stderrText(), result.toString());
+                assertEquals(0, result.exitValue(), result.toString());
+                assertEquals(bytes, result.stdoutTotal(), result.toString());
+                assertFalse(result.drainTimedOut(), result.toString());
+            }
+        }
+    }
+
+    /**
+     * The child hands its stdin to a background descendant and exits: the bytes still reach that
+     * descendant while the call lasts, as a ProcessBuilder child's stdin stays writable.
+     */
+    @Test
+    void stdinKeepsFlowingToADescendantAfterTheChildExits() throws Exception {
+        byte[] input = new byte[1_000_000];
+        Arrays.fill(input, (byte) 'y');
+        for (int i = 0; i < 3; i++) {
+            ToolResult result = sh.call(shell("exec 3<&0 </dev/null; { sleep 0.2; wc -c <&3; } & exit 0")
+                    .stdin(input).drainTimeout(Duration.ofSeconds(20)).build());
+            assertEquals(String.valueOf(input.length), result.stdoutText().trim(), result.toString());
+            assertFalse(result.drainTimedOut(), result.toString());
+        }
+    }
+
     @Test
     void withoutAGrandchildTheCallEndsAtEofWithoutWaitingForTheDrainWindow() throws Exception {
         ToolResult result = sh.call(shell("printf abc").drainTimeout(Duration.ofSeconds(30)).build());
