@@ -91,21 +91,30 @@ public final class DropInProcess extends SpawnedProcess {
 
     @Override
     public void destroy() {
-        process.destroy();
+        process.terminate(false);
         closeStreams();
     }
 
     @Override
     public Process destroyForcibly() {
-        process.destroyForcibly();
+        process.terminate(true);
         closeStreams();
         return this;
     }
 
+    /**
+     * ProcessImpl's order: the signal first, then the streams, so that closing stdin flushes its
+     * buffer into the pipe (a child that outlives SIGTERM reads it), and a child killed by the
+     * signal cannot leave the flush blocked on a full pipe. The child's own streams go too, those
+     * a pipeline joined to another stage among them.
+     */
     private void closeStreams() {
         closeQuietly(stdin);
         closeQuietly(stdout);
         closeQuietly(stderr);
+        closeQuietly(process.getOutputStream());
+        closeQuietly(process.getInputStream());
+        closeQuietly(process.getErrorStream());
     }
 
     private static void closeQuietly(AutoCloseable stream) {

@@ -82,6 +82,11 @@ final class PipeInputStream extends InputStream {
         try {
             ensureOpen();
             int count = reread != null ? readAgain(bytes, offset, length) : readLocked(bytes, offset, length);
+            if (count > 0) {
+                // bytes that came after a close() while the read waited: BufferedInputStream's
+                // read fails then, and returns -1 at end of file (a destroy() under a reader)
+                ensureOpen();
+            }
             if (marked != null && count > 0) {
                 keepMarked(bytes, offset, count);
             }
@@ -205,20 +210,28 @@ final class PipeInputStream extends InputStream {
         markedCount += count;
     }
 
+    /** As BufferedInputStream's: a closed stream fails, whatever {@code n}. */
+    @Override
+    public long skip(long n) throws IOException {
+        ensureOpen();
+        return super.skip(n);
+    }
+
     @Override
     public int available() throws IOException {
         ensureOpen();
         lock.lock();
         try {
             ensureOpen();
-            int again = rereadLeft();
-            if (position < limit || eof || leftover != null) {
-                return again + limit - position;
+            int buffered = rereadLeft() + limit - position;
+            if (eof || leftover != null) {
+                return buffered;
             }
+            // as BufferedInputStream: what is buffered and what the pipe holds
             int raw = acquire();
             try {
                 int count = LibSpawn.spawn_available(raw);
-                return again + Math.max(count, 0);
+                return buffered + Math.max(count, 0);
             } finally {
                 fd.release();
             }

@@ -418,6 +418,64 @@ class ProcessBuilderDifferentialTest {
                     o.put("same process", p.destroyForcibly() == p);
                     o.put("exit", p.waitFor());
                 }),
+                s("destroy flushes what stdin buffered to a child that outlives SIGTERM", dir -> { },
+                        (b, dir) -> b.command("sh", "-c", "trap '' TERM; echo ready; exec cat > got")
+                                .directory(dir.toFile()),
+                        (p, dir, o) -> {
+                            o.put("line", new String(p.getInputStream().readNBytes(6), StandardCharsets.UTF_8));
+                            p.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+                            p.destroy();
+                            o.put("exit", p.waitFor());
+                        }),
+                s("available counts the buffer and the pipe", dir -> { },
+                        cmd("sh", "-c", "printf abc; read line; printf def; read line"), (p, dir, o) -> {
+                            InputStream out = p.getInputStream();
+                            o.put("first", out.read());
+                            OutputStream in = p.getOutputStream();
+                            in.write('\n');
+                            in.flush();
+                            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                            int available = out.available();
+                            while (available < 5 && System.nanoTime() < end) {
+                                Thread.sleep(10);
+                                available = out.available();
+                            }
+                            o.put("available", available);
+                            in.write('\n');
+                            in.close();
+                            o.bytes("rest", out.readAllBytes());
+                            o.put("exit", p.waitFor());
+                        }),
+                s("skip after close", dir -> { }, cmd("printf", "abc"), (p, dir, o) -> {
+                    InputStream out = p.getInputStream();
+                    out.close();
+                    for (long n : new long[] {0, -1, 2}) {
+                        try {
+                            o.put("skip " + n, out.skip(n));
+                        } catch (IOException e) {
+                            o.exception("skip " + n, e);
+                        }
+                    }
+                    o.put("exit", p.waitFor());
+                }),
+                s("bytes that come after close() to a waiting read", dir -> { },
+                        cmd("sh", "-c", "read line; echo late"), (p, dir, o) -> {
+                            InputStream out = p.getInputStream();
+                            CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+                                try {
+                                    return "read " + out.read(new byte[16], 0, 16);
+                                } catch (IOException e) {
+                                    return e.getClass().getName() + ": " + e.getMessage();
+                                }
+                            }, Harness.IO);
+                            Thread.sleep(200);
+                            out.close();
+                            try (OutputStream in = p.getOutputStream()) {
+                                in.write('\n');
+                            }
+                            o.put("reader", reader.get(10, TimeUnit.SECONDS));
+                            o.put("exit", p.waitFor());
+                        }),
                 s("destroy with a TERM trap", dir -> { },
                         cmd("sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"),
                         (p, dir, o) -> {
