@@ -288,9 +288,9 @@ SPAWN_EXPORT int spawn_available(int32_t fd)
 	return n;
 }
 
-SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms)
+static int poll_one(int32_t fd, short events, int32_t timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = fd, .events = events };
 	int r = poll(&pfd, 1, timeout_ms);
 
 	if (r < 0)
@@ -298,4 +298,14 @@ SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms)
 	if (r > 0 && (pfd.revents & POLLNVAL))
 		return -EBADF;
 	return r;
+}
+
+SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms)
+{
+	return poll_one(fd, POLLIN, timeout_ms);
+}
+
+SPAWN_EXPORT int spawn_poll_out(int32_t fd, int32_t timeout_ms)
+{
+	return poll_one(fd, POLLOUT, timeout_ms);
 }

@@ -276,5 +276,9 @@ SPAWN_EXPORT int spawn_available(int32_t fd);
  * A negative timeout waits without end, as poll(2) does: keep it bounded on a
  * thread that must stay responsive. */
 SPAWN_EXPORT int spawn_poll_in(int32_t fd, int32_t timeout_ms);
+/* spawn_poll_in for POLLOUT: 1 when writable (or the readers are gone). A
+ * pipe is writable when a page of it is free, so a write of up to PIPE_BUF
+ * bytes by its only writer then returns without blocking. */
+SPAWN_EXPORT int spawn_poll_out(int32_t fd, int32_t timeout_ms);
 
 #endif

@@ -1917,6 +1917,9 @@ static void test_fd_helpers(void)
 	CHECK_INT(spawn_poll_in(-1, 0), 0);
 	CHECK_INT(spawn_poll_in(ep + 100, 0), -EBADF);
 
+	CHECK_INT(spawn_poll_out(p[1], 0), 1);
+	CHECK_INT(spawn_poll_out(-1, 0), 0);
+	CHECK_INT(spawn_poll_out(ep + 100, 0), -EBADF);
 	spawn_close(p[1]);
 	/* the writer gone: readable (EOF), not a timeout */
 	CHECK_INT(spawn_poll_in(p[0], 1000), 1);
@@ -2197,7 +2200,17 @@ static void test_pipe2_eventfd_epoll_events(void)
 	CHECK_INT(spawn_pipe2(p, SPAWN_PIPE_NONBLOCK_WRITE), 0);
 	CHECK(fcntl(p[1], F_GETFL) & O_NONBLOCK);
 	CHECK(!(fcntl(p[0], F_GETFL) & O_NONBLOCK));
+	/* full: not writable; a page read: writable again */
+	while (spawn_write(p[1], buf, sizeof(buf)) > 0)
+		;
+	CHECK_INT(spawn_poll_out(p[1], 0), 0);
+	for (int got = 0; got < 4096; got += (int)sizeof(buf))
+		CHECK_INT(spawn_read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	CHECK_INT(spawn_poll_out(p[1], 1000), 1);
+	CHECK_INT(spawn_write(p[1], buf, sizeof(buf)), (long)sizeof(buf));
 	spawn_close(p[0]);
+	/* the reader gone: writable (EPIPE), not a timeout */
+	CHECK_INT(spawn_poll_out(p[1], 1000), 1);
 	spawn_close(p[1]);
 
 	ev = spawn_eventfd();

@@ -157,4 +157,6 @@ final class LibSpawn {
     static native int spawn_available(int fd);
 
     static native int spawn_poll_in(int fd, int timeoutMs);
+
+    static native int spawn_poll_out(int fd, int timeoutMs);
 }

@@ -145,6 +145,11 @@ final class PidfdProcess extends SpawnedProcess {
         }
     }
 
+    /** None on a virtual thread: poll(2) would hold its carrier; the future parks it instead. */
+    private static int briefWaitMillis() {
+        return VirtualThreads.current() ? 0 : BRIEF_WAIT_MILLIS;
+    }
+
     /** Whether the child has exited, reaped or not; never waits and never reaps. */
     private boolean hasExited() {
         if (exit.isDone()) {
@@ -252,7 +257,7 @@ final class PidfdProcess extends SpawnedProcess {
     public int waitFor() throws InterruptedException {
         if (!exit.isDone()) {
             throwIfInterrupted();
-            collectIfExitedWithin(BRIEF_WAIT_MILLIS);
+            collectIfExitedWithin(briefWaitMillis());
             if (!exit.isDone()) {
                 watchNow();
             }
@@ -277,7 +282,7 @@ final class PidfdProcess extends SpawnedProcess {
             if (timeout > 0) {
                 throwIfInterrupted();
             }
-            collectIfExitedWithin(timeout <= 0 ? 0 : (int) Math.min(BRIEF_WAIT_MILLIS, unit.toMillis(timeout)));
+            collectIfExitedWithin(timeout <= 0 ? 0 : (int) Math.min(briefWaitMillis(), unit.toMillis(timeout)));
         }
         if (exit.isDone()) {
             return true;

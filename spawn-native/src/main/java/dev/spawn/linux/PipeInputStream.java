@@ -261,6 +261,9 @@ final class PipeInputStream extends InputStream {
         int raw = acquire();
         long count;
         try {
+            if (VirtualThreads.current()) {
+                FdReadiness.awaitReadable(raw);
+            }
             count = LibSpawn.spawn_read(raw, NativeBuffers.local(), max);
         } finally {
             fd.release();
