@@ -214,6 +214,10 @@ public final class SpawnTemplate implements AutoCloseable {
             if (cause instanceof RuntimeException) {
                 throw (RuntimeException) cause;
             }
+            if (cause instanceof Error) {
+                // an OutOfMemoryError copying the output, say: not an I/O failure of the call
+                throw (Error) cause;
+            }
             throw new IOException(cause);
         }
     }

@@ -1,6 +1,7 @@
 package dev.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,8 @@ class ChildOptionRoutingTest {
         boolean staleNextSpawn;
         /** Whether its templates run tool calls, as the native backends' do. */
         boolean runsToolCalls;
+        /** When set, the tool calls of its templates fail with this, as the event loop fails them. */
+        Throwable toolCallFailure;
 
         OptionBackend(Backend kind, Set<ChildOption> options) {
             this.kind = kind;
@@ -107,6 +110,9 @@ class ChildOptionRoutingTest {
             public CompletableFuture<ToolResult> startToolCall(SpawnRequest request, ToolCall call)
                     throws SpawnException {
                 spawn(request);
+                if (toolCallFailure != null) {
+                    return CompletableFuture.failedFuture(toolCallFailure);
+                }
                 return CompletableFuture.completedFuture(new ToolResult(1, kind, 0, 0, new byte[0], new byte[0], 0, 0,
                         false, false, Duration.ZERO));
             }
@@ -293,6 +299,21 @@ class ChildOptionRoutingTest {
             assertEquals(Backend.USERSPACE, template.callAsync(ToolCall.builder("x").build()).get().backend());
         }
         assertEquals(2L, spawner.stats().fallbacks().get("KERNEL_TEMPLATE->USERSPACE (setpgid, pdeathsig)"));
+    }
+
+    /** An OutOfMemoryError copying a result's output is not an I/O failure of the call. */
+    @Test
+    void callThrowsAnErrorFromTheLoopAsItIsAndWrapsNoCheckedCause() throws Exception {
+        userspace.runsToolCalls = true;
+        Spawner spawner = Spawner.withBackends(List.of(userspace));
+        try (SpawnTemplate template = spawner.template(Path.of("/bin/true"))) {
+            OutOfMemoryError oom = new OutOfMemoryError("copying the output");
+            userspace.toolCallFailure = oom;
+            assertSame(oom, assertThrows(OutOfMemoryError.class, () -> template.call(ToolCall.builder("x").build())));
+            IOException io = new IOException("epoll_ctl: ENOSPC");
+            userspace.toolCallFailure = io;
+            assertSame(io, assertThrows(IOException.class, () -> template.call(ToolCall.builder("x").build())));
+        }
     }
 
     @Test
