@@ -266,8 +266,9 @@ public final class ToolCall {
 
         /**
          * Bytes for the child's stdin, written by the event loop as they are taken, until the
-         * call ends (a descendant that inherited stdin gets them after the child's exit too);
-         * {@code null} is {@code /dev/null} (the default).
+         * call ends: after the child's exit, a descendant that inherited stdin still gets them
+         * while the output pipes drain (one that holds stdin alone does not keep the call
+         * open); {@code null} is {@code /dev/null} (the default).
          */
         public Builder stdin(byte[] bytes) {
             this.stdin = bytes == null ? null : bytes.clone();

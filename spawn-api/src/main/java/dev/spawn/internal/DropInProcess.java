@@ -104,9 +104,10 @@ public final class DropInProcess extends SpawnedProcess {
 
     /**
      * ProcessImpl's order: the signal first, then the streams, so that closing stdin flushes its
-     * buffer into the pipe (a child that outlives SIGTERM reads it), and a child killed by the
-     * signal cannot leave the flush blocked on a full pipe. The child's own streams go too, those
-     * a pipeline joined to another stage among them.
+     * buffer into the pipe (a child that outlives SIGTERM reads it), and a child the signal kills
+     * leaves the flush no full pipe to wait on. As with the JDK, a child that outlives the signal
+     * and does not read holds the flush, and destroy(), until it reads or dies. The child's own
+     * streams go too, those a pipeline joined to another stage among them.
      */
     private void closeStreams() {
         closeQuietly(stdin);

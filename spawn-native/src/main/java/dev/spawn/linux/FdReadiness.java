@@ -17,16 +17,21 @@ final class FdReadiness {
 
     /** Parks until {@code fd} is readable (or hung up); see {@link #await}. */
     static void awaitReadable(int fd) {
-        while (LibSpawn.spawn_poll_in(fd, 0) == 0 && await(fd, LibSpawn.EPOLL_IN)) {
-            // a wake-up is a hint (the loop without epoll wakes every watcher): look again
+        while (!ready(fd, LibSpawn.EPOLL_IN) && await(fd, LibSpawn.EPOLL_IN)) {
+            // woken when it was ready; another reader of the pipe may have emptied it since
         }
     }
 
     /** Parks until a write of up to a page to {@code fd} would not block; see {@link #await}. */
     static void awaitWritable(int fd) {
-        while (LibSpawn.spawn_poll_out(fd, 0) == 0 && await(fd, LibSpawn.EPOLL_OUT)) {
+        while (!ready(fd, LibSpawn.EPOLL_OUT) && await(fd, LibSpawn.EPOLL_OUT)) {
             // as above
         }
+    }
+
+    /** poll(2) with no wait; an error counts as ready, for the read or write to report it. */
+    private static boolean ready(int fd, int events) {
+        return (events == LibSpawn.EPOLL_IN ? LibSpawn.spawn_poll_in(fd, 0) : LibSpawn.spawn_poll_out(fd, 0)) != 0;
     }
 
     /**
@@ -40,13 +45,22 @@ final class FdReadiness {
         Thread waiter = Thread.currentThread();
         AtomicInteger state = new AtomicInteger(WAITING);
         loop.execute(() -> {
-            long[] token = new long[1];
-            token[0] = loop.register(fd, events, () -> {
-                loop.unregister(token[0], fd);
-                wake(state, READY, waiter);
-            });
-            if (token[0] < 0) {
+            try {
+                long[] token = new long[1];
+                token[0] = loop.register(fd, events, () -> {
+                    // the loop without epoll calls every handler each turn: wake only a ready waiter
+                    if (ready(fd, events)) {
+                        loop.unregister(token[0], fd);
+                        wake(state, READY, waiter);
+                    }
+                });
+                if (token[0] < 0) {
+                    wake(state, REFUSED, waiter);
+                }
+            } catch (Throwable failure) {
+                // the loop logs it and goes on; the waiter must not park for good
                 wake(state, REFUSED, waiter);
+                throw failure;
             }
         });
         boolean interrupted = false;

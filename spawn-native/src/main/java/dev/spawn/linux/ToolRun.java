@@ -27,11 +27,6 @@ final class ToolRun {
     private static final int CHUNK = 64 * 1024;
     /** Reads per readiness event and stream, so one chatty child cannot starve the others. */
     private static final int READS_PER_EVENT = 4;
-    /**
-     * Reads per stream when the drain ends: what the pipe holds then, up to 4 MiB, four times
-     * Linux's default pipe-max-size, so a descendant still writing cannot hold the loop.
-     */
-    private static final int READS_AT_DRAIN_END = 64;
     private static final int SIGKILL = 9;
     /** The loop thread's hand-off of callAsync results to callers' threads. */
     private static ResultThreads results;
@@ -166,8 +161,8 @@ final class ToolRun {
      * so nobody held them open and nothing written was lost.
      */
     private boolean readRest() {
-        out.read(READS_AT_DRAIN_END);
-        err.read(READS_AT_DRAIN_END);
+        out.readRest();
+        err.readRest();
         return out.closed && err.closed;
     }
 
@@ -427,6 +422,26 @@ final class ToolRun {
             if (closed) {
                 maybeFinish();
             }
+        }
+
+        /**
+         * What the pipe holds now (FIONREAD), however many reads it takes (a packet-mode pipe
+         * gives one write a read), and the EOF behind it if nothing came meanwhile. Bounded by
+         * that snapshot, so a descendant still writing cannot hold the loop.
+         */
+        void readRest() {
+            if (closed) {
+                return;
+            }
+            long end = total + Math.max(LibSpawn.spawn_available(fd), 0);
+            while (!closed && total < end) {
+                long before = total;
+                read(1);
+                if (total == before) {
+                    return;
+                }
+            }
+            read(1);
         }
 
         /** Up to {@code reads} chunks, until the pipe is empty; closes it at EOF or on an error. */

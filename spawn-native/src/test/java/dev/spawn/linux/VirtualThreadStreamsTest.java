@@ -7,7 +7,11 @@ import dev.spawn.SpawnedProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,7 +41,9 @@ class VirtualThreadStreamsTest {
         Path log = dir.resolve("child.stderr");
         String out = ChildJvm.run(Child.class, log, environment -> { }, ONE_CARRIER);
         assertEquals("stdout and stderr: 200000 200000, exit 0 on USERSPACE\n"
-                + "cat fed and read: 1048576, exit 0 on USERSPACE\n", out, () -> ChildJvm.readLog(log));
+                + "cat fed and read: 1048576, exit 0 on USERSPACE\n"
+                + "without epoll: 50 readers got their line, the loop idle while they waited\n", out,
+                () -> ChildJvm.readLog(log));
     }
 
     /** Prints what each scenario read; a scenario still blocked after 20 s ends the JVM with 3. */
@@ -66,6 +72,41 @@ class VirtualThreadStreamsTest {
             await(fed, "stdin");
             System.out.println("cat fed and read: " + await(read, "cat's stdout") + ", exit " + cat.waitFor()
                     + " on " + ((SpawnedProcess) cat).backend());
+
+            // the loop without its epoll fd calls every watcher's handler each 10 ms: a waiter
+            // that re-registered at each call kept the loop from ever pausing
+            Field epoll = Reaper.class.getDeclaredField("epoll");
+            epoll.setAccessible(true);
+            LibSpawn.spawn_close(epoll.getInt(Reaper.get()));
+            List<Process> slow = new ArrayList<>();
+            List<CompletableFuture<Long>> lines = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Process child = new SpawnProcessBuilder("sh", "-c", "sleep 1.5; echo line").start();
+                slow.add(child);
+                lines.add(virtual(() -> count(child.getInputStream())));
+            }
+            long loopCpu = loopCpuNanos();
+            long started = System.nanoTime();
+            int got = 0;
+            for (CompletableFuture<Long> line : lines) {
+                got += await(line, "a line") == 5 ? 1 : 0;
+            }
+            long busy = 100 * (loopCpuNanos() - loopCpu) / (System.nanoTime() - started);
+            for (Process child : slow) {
+                child.waitFor();
+            }
+            System.out.println("without epoll: " + got + " readers got their line, "
+                    + (busy < 30 ? "the loop idle while they waited" : "the loop " + busy + "% busy"));
+        }
+
+        private static long loopCpuNanos() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().equals("spawn-reaper")) {
+                    return threads.getThreadCpuTime(thread.getId());
+                }
+            }
+            throw new IllegalStateException("no spawn-reaper thread");
         }
 
         private static long count(InputStream in) throws IOException {

@@ -201,6 +201,28 @@ class ToolCallTest {
     }
 
     /**
+     * A packet-mode pipe (O_DIRECT) gives one write a read: the end of a zero drain window reads
+     * all the pipe holds, however many reads that takes, not a fixed number of them.
+     */
+    @Test
+    void aZeroDrainWindowReadsEveryPacketOfAPacketModePipe() throws Exception {
+        // 256 pages, a packet each: 200 fit without a reader
+        String script = "use Fcntl; fcntl(STDOUT, 1031, 1 << 20) or die \"F_SETPIPE_SZ: $!\";"
+                + " my $flags = fcntl(STDOUT, F_GETFL, 0) or die \"F_GETFL: $!\";"
+                + " fcntl(STDOUT, F_SETFL, $flags | 040000) or die \"O_DIRECT: $!\"; select(undef, undef, undef, 0.3);"
+                + " syswrite(STDOUT, \"x\") == 1 or die \"write: $!\" for 1 .. 200; exit 0";
+        try (SpawnTemplate perl = spawner.template(Paths.get("/usr/bin/perl"))) {
+            for (int i = 0; i < 3; i++) {
+                ToolResult result = perl.call(ToolCall.builder("perl", "-e", script).environment(ENV)
+                        .drainTimeout(Duration.ZERO).build());
+                assertEquals("", result.stderrText(), result.toString());
+                assertEquals(200, result.stdoutTotal(), result.toString());
+                assertFalse(result.drainTimedOut(), result.toString());
+            }
+        }
+    }
+
+    /**
      * The child hands its stdin to a background descendant and exits: the bytes still reach that
      * descendant while the call lasts, as a ProcessBuilder child's stdin stays writable.
      */
