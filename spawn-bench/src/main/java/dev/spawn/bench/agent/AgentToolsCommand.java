@@ -152,18 +152,26 @@ public final class AgentToolsCommand {
         Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
         RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
         try {
-            Path driver = options.backends().stream().anyMatch(Engine::isC) ? usableCDriver(options, base) : null;
-            if (driver == null) {
-                options = options.withoutC();
-            }
-            progress.println(name + ": building the fixture workspace in " + base.resolve("workspace"));
-            Fixture fixture = Fixture.create(base.resolve("workspace"), options.seed(),
-                    byCommand.containsKey("git") ? byCommand.get("git").path() : null);
-            List<CallSpec> calls = CallMix.generate(options.seed(), options.calls(), mix);
+            Path driver;
+            Fixture fixture;
+            List<CallSpec> calls;
             Path callsFile = base.resolve("calls.tsv");
             Path warmupFile = base.resolve("warmup.tsv");
-            CallFile.write(callsFile, calls, byCommand);
-            CallFile.write(warmupFile, CallMix.warmup(options.seed(), options.warmupCalls(), mix), byCommand);
+            cleanup.beginSetUp();
+            try {
+                driver = options.backends().stream().anyMatch(Engine::isC) ? usableCDriver(options, base) : null;
+                if (driver == null) {
+                    options = options.withoutC();
+                }
+                progress.println(name + ": building the fixture workspace in " + base.resolve("workspace"));
+                fixture = Fixture.create(base.resolve("workspace"), options.seed(),
+                        byCommand.containsKey("git") ? byCommand.get("git").path() : null, cleanup::interrupted);
+                calls = CallMix.generate(options.seed(), options.calls(), mix);
+                CallFile.write(callsFile, calls, byCommand);
+                CallFile.write(warmupFile, CallMix.warmup(options.seed(), options.warmupCalls(), mix), byCommand);
+            } finally {
+                cleanup.endSetUp();
+            }
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
                     options.api(), options.settleJit(), cleanup.workers());
 

@@ -1,15 +1,18 @@
 package dev.spawn.bench.agent;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The workspace the tool calls run in: seeded Python-like sources in nested packages, text
@@ -26,15 +29,29 @@ public final class Fixture implements AutoCloseable {
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path root;
+    private final BooleanSupplier stopped;
 
-    private Fixture(Path root) {
+    private Fixture(Path root, BooleanSupplier stopped) {
         this.root = root;
+        this.stopped = stopped;
     }
 
     /** Creates the workspace in {@code root} (made if missing) from {@code seed}. */
     public static Fixture create(Path root, long seed, Path git) throws IOException, InterruptedException {
+        return create(root, seed, git, () -> false);
+    }
+
+    /**
+     * Creates the workspace as {@link #create(Path, long, Path)} does, but gives up, removing what it
+     * wrote, before the next file or git command once {@code stopped} says so: a shutdown that
+     * removes the run's folder must not race a set-up that goes on writing into it.
+     *
+     * @throws InterruptedIOException when {@code stopped} stopped it
+     */
+    static Fixture create(Path root, long seed, Path git, BooleanSupplier stopped)
+            throws IOException, InterruptedException {
         Files.createDirectories(root);
-        Fixture fixture = new Fixture(root);
+        Fixture fixture = new Fixture(root, stopped);
         try {
             fixture.writeFiles(new SplittableRandom(seed));
             if (git != null) {
@@ -138,6 +155,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     private void write(String relative, String text) throws IOException {
+        stopIfAsked();
         Path file = root.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -146,17 +164,28 @@ public final class Fixture implements AutoCloseable {
     private void makeRepository(Path gitExecutable) throws IOException, InterruptedException {
         FixtureGit git = new FixtureGit(gitExecutable, root, GIT_TIMEOUT);
         // init -b needs git 2.28; symbolic-ref names the branch on any git
-        git.run("init", "-q");
-        git.run("symbolic-ref", "HEAD", "refs/heads/main");
-        git.run("add", "-A");
-        git.run("commit", "-q", "-m", "Initial fixture");
+        git(git, "init", "-q");
+        git(git, "symbolic-ref", "HEAD", "refs/heads/main");
+        git(git, "add", "-A");
+        git(git, "commit", "-q", "-m", "Initial fixture");
         Files.writeString(root.resolve(FixtureLayout.CHANGED_FILE),
                 "\ndef added_after_commit(value):\n    # TODO: uncommitted change\n    return value * 2\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         write(FixtureLayout.UNTRACKED_FILE, "- an untracked file\n");
         // Refresh the index's stat data now, so no call during the runs wants to rewrite it.
-        git.run("update-index", "-q", "--refresh");
-        git.run("status", "--porcelain");
+        git(git, "update-index", "-q", "--refresh");
+        git(git, "status", "--porcelain");
+    }
+
+    private void git(FixtureGit git, String... args) throws IOException, InterruptedException {
+        stopIfAsked();
+        git.run(args);
+    }
+
+    private void stopIfAsked() throws InterruptedIOException {
+        if (stopped.getAsBoolean()) {
+            throw new InterruptedIOException("the fixture workspace was not finished: the run is being stopped");
+        }
     }
 
     /** Removes the workspace. */
@@ -165,6 +194,10 @@ public final class Fixture implements AutoCloseable {
         deleteTree(root);
     }
 
+    /**
+     * Removes {@code top} and all in it. What vanishes meanwhile is no error: a shutdown hook that
+     * gave up waiting for the run's thread may remove the same tree as that thread does.
+     */
     static void deleteTree(Path top) {
         if (!Files.exists(top)) {
             return;
@@ -173,13 +206,24 @@ public final class Fixture implements AutoCloseable {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
+                    Files.deleteIfExists(file);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
                 public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
+                    if (exc != null && !(exc instanceof NoSuchFileException)) {
+                        throw exc;
+                    }
+                    Files.deleteIfExists(dir);
                     return FileVisitResult.CONTINUE;
                 }
             });

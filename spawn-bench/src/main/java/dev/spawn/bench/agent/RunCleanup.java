@@ -1,9 +1,12 @@
 package dev.spawn.bench.agent;
 
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Removes a run's temp folder (fixture, call files, extracted C driver), or says where it was
@@ -12,12 +15,17 @@ import java.time.Duration;
  * so that none still writes into the fixture: one being started as the hook begins is killed
  * too, and the run's thread, which goes on meanwhile, starts none after. Whichever comes first
  * does it; the other waits for it to finish, so the JVM never halts halfway through a removal.
+ * The run's thread writes the folder's contents between {@link #beginSetUp} and {@link #endSetUp};
+ * the hook waits for that to end (it does at its next file once interrupted) before removing the
+ * folder, which otherwise would fill again under the removal.
  * An interrupted run says so in one line, from whichever does the cleanup, instead of the
  * failures the killing causes.
  */
 final class RunCleanup implements AutoCloseable {
     /** How long the hook waits for killed processes to exit; SIGKILL takes milliseconds. */
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+    /** How long the hook waits for the set-up to stop: it stops before its next file or command. */
+    private static final Duration SETUP_WAIT = Duration.ofSeconds(5);
 
     private final Path folder;
     private final boolean keep;
@@ -25,6 +33,7 @@ final class RunCleanup implements AutoCloseable {
     private final PrintStream progress;
     private final Thread hook = new Thread(this::onShutdown, "spawn-bench-cleanup");
     private final Workers workers = new Workers();
+    private final ReentrantLock setUp = new ReentrantLock();
     private boolean done;
     private volatile boolean interrupted;
 
@@ -59,6 +68,25 @@ final class RunCleanup implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the run's thread as writing into the folder until {@link #endSetUp}; what it writes
+     * meanwhile checks {@link #interrupted} before each file or command, so it ends soon.
+     *
+     * @throws InterruptedIOException when the run is already being stopped: nothing more is written
+     */
+    void beginSetUp() throws InterruptedIOException {
+        setUp.lock();
+        if (interrupted) {
+            setUp.unlock();
+            throw new InterruptedIOException("the run is being stopped");
+        }
+    }
+
+    /** Ends what {@link #beginSetUp} began. */
+    void endSetUp() {
+        setUp.unlock();
+    }
+
     /** The run's workers: start them through it. */
     Workers workers() {
         return workers;
@@ -82,11 +110,30 @@ final class RunCleanup implements AutoCloseable {
         markInterrupted();
         workers.stop();
         killDescendants();
+        boolean setUpEnded = awaitSetUp();
         try {
             cleanUp();
         } catch (UncheckedIOException e) {
             progress.println(name + ": interrupted; could not remove " + folder + ": " + e.getCause());
+        } finally {
+            if (setUpEnded) {
+                setUp.unlock();
+            }
         }
+    }
+
+    /** Whether the set-up ended in time; holds it then, so that none starts before the removal ends. */
+    private boolean awaitSetUp() {
+        try {
+            if (setUp.tryLock(SETUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            progress.println(name + ": interrupted; the set-up went on writing into " + folder + " for "
+                    + SETUP_WAIT.toSeconds() + " s; removing it all the same");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** Whatever else the runner still runs: the fixture's git, the C driver's check. */

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,86 @@ class RunCleanupTest {
         assertEquals(2, status, text.toString(StandardCharsets.UTF_8));
         try (var left = Files.list(temp)) {
             assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void theHookWaitsForTheSetUpToStopWritingBeforeItRemovesTheFolder(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        RunCleanup cleanup = RunCleanup.install(run, false, "test", progress);
+        CountDownLatch writing = new CountDownLatch(1);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread setUp = new Thread(() -> {
+            try {
+                cleanup.beginSetUp();
+                Files.writeString(run.resolve("calls.tsv"), "");
+                writing.countDown();
+                while (!cleanup.interrupted()) {
+                    Thread.onSpinWait();
+                }
+                // the file being written as the hook begins: it lands after the hook has looked
+                Thread.sleep(200);
+                Files.createDirectories(run.resolve("workspace/src"));
+                Files.writeString(run.resolve("workspace/src/late.py"), "");
+                cleanup.endSetUp();
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        setUp.start();
+        writing.await();
+
+        cleanup.onShutdown();
+
+        setUp.join();
+        cleanup.close();
+        assertEquals(null, failed.get());
+        assertFalse(Files.exists(run), "the folder was removed under the set-up's writing and filled again: "
+                + text.toString(StandardCharsets.UTF_8));
+        assertEquals("test: interrupted; cleaned up\n", text.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFixtureBeingBuiltAsTheShutdownBeginsStopsAndIsRemoved(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        RunCleanup cleanup = RunCleanup.install(run, false, "test", progress);
+        AtomicReference<Exception> stoppedWith = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread setUp = new Thread(() -> {
+            try {
+                cleanup.beginSetUp();
+                started.countDown();
+                for (int seed = 0; ; seed++) {
+                    Fixture.create(run.resolve("workspace" + seed), seed, null, cleanup::interrupted);
+                }
+            } catch (Exception e) {
+                stoppedWith.set(e);
+            } finally {
+                cleanup.endSetUp();
+            }
+        });
+        setUp.start();
+        started.await();
+        Thread.sleep(100);
+
+        cleanup.onShutdown();
+
+        setUp.join();
+        cleanup.close();
+        assertEquals("the fixture workspace was not finished: the run is being stopped", stoppedWith.get().getMessage());
+        assertFalse(Files.exists(run), text.toString(StandardCharsets.UTF_8));
+        assertEquals("test: interrupted; cleaned up\n", text.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void noSetUpStartsOnceTheRunIsBeingStopped(@TempDir Path dir) throws Exception {
+        RunCleanup cleanup = RunCleanup.install(Files.createDirectories(dir.resolve("run")), false, "test", progress);
+        cleanup.onShutdown();
+        try {
+            cleanup.beginSetUp();
+            fail("a set-up began after the hook had removed the folder: it would write into nothing");
+        } catch (java.io.InterruptedIOException expected) {
+            assertEquals("the run is being stopped", expected.getMessage());
         }
     }
 }
