@@ -87,7 +87,8 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "                       stdout read by the calling thread, stderr by a pool thread, waitFor) or",
                 "                       toolcall (SpawnTemplate.call: pipes and exit on the library's event loop;",
                 "                       processbuilder, which has none, still runs spawn)",
-                "  --jvm-arg ARG        extra JVM option for the worker JVMs (repeatable)",
+                "  --jvm-arg ARG        extra JVM option for the worker JVMs (repeatable); their output goes",
+                "                       to the worker logs: an -Xlog must name an output (-Xlog:gc:stderr)",
                 "  --keep-workspace     leave the fixture workspace in place and print where it is");
     }
 
@@ -197,6 +198,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     tools.put(value.substring(0, at), Path.of(value.substring(at + 1)));
                     break;
                 case "--jvm-arg":
+                    WorkerVmOutput.requireOffStdout(value);
                     jvmArgs.add(value);
                     break;
                 default:

@@ -105,6 +105,7 @@ final class SplitRun {
             command.addAll(List.of("--mode", backend.driverMode()));
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(WorkerVmOutput.OPTIONS);
             command.addAll(jvmArgs);
             command.add("-Dspawn.backend=" + backend.backend().propertyName());
             command.add("-cp");

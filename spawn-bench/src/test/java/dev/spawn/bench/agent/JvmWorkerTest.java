@@ -43,4 +43,28 @@ class JvmWorkerTest {
             assertTrue(result.workerJitNanos() >= 0, "the JIT line after DONE: " + result.workerJitNanos());
         }
     }
+
+    @Test
+    void theJvmsOwnOutputLeavesTheProtocolWhole(@TempDir Path dir) throws Exception {
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        List<CallSpec> calls = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            calls.add(new CallSpec(i, Tool.CAT, List.of("a.txt")));
+        }
+        Path callsFile = dir.resolve("calls.tsv");
+        CallFile.write(callsFile, calls, Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"),
+                Path.of("/bin/cat").toRealPath(), null, null)));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+
+        // HotSpot writes PrintCompilation's lines in pieces, on whatever stream it prints to
+        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of("-XX:+PrintCompilation"),
+                null, "spawn", false, new Workers()).run(Engine.USERSPACE, new Split(1, 4), 0);
+
+        assertEquals(600, result.calls());
+        try (var logFiles = Files.list(logs)) {
+            String log = Files.readString(logFiles.findFirst().orElseThrow());
+            assertTrue(log.contains("java.lang.String::"), "PrintCompilation's output lands in the worker's log");
+        }
+    }
 }

@@ -170,4 +170,23 @@ class RunnerOptionsTest {
         assertEquals(Path.of("/usr/bin/git"), RunnerOptions.parse(Preset.AGENT_TOOLS_LIGHT,
                 List.of("--tool", "git=/usr/bin/git"), DEFAULT).toolOverrides().get("git"));
     }
+
+    @Test
+    void aJvmArgThatWouldPrintToTheProtocolsStdoutIsRefused() {
+        for (String arg : List.of("-Xlog:gc", "-Xlog", "-Xlog:gc:", "-Xlog:gc*:stdout:uptime", "-Xlog:gc:#0",
+                "-verbose:gc", "-verbose", "-XX:-DisplayVMOutputToStderr")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--jvm-arg", arg), DEFAULT), arg);
+            assertTrue(e.getMessage().startsWith("--jvm-arg " + arg + " would print to the worker's stdout, which"
+                    + " carries its protocol to the runner: "), e.getMessage());
+        }
+        assertEquals("--jvm-arg -Xlog:gc would print to the worker's stdout, which carries its protocol to the"
+                + " runner: name another output, e.g. -Xlog:gc:stderr (into the worker's log) or"
+                + " -Xlog:gc:file=PATH", assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(
+                        Preset.AGENT_TOOLS, List.of("--jvm-arg", "-Xlog:gc"), DEFAULT)).getMessage());
+        List<String> fine = List.of("-Xlog:gc:stderr", "-Xlog:gc*:file=/tmp/gc.log:uptime", "-Xlog:disable",
+                "-XX:+PrintCompilation");
+        List<String> args = fine.stream().flatMap(arg -> java.util.stream.Stream.of("--jvm-arg", arg)).toList();
+        assertEquals(fine, RunnerOptions.parse(Preset.AGENT_TOOLS, args, DEFAULT).jvmArgs());
+    }
 }
