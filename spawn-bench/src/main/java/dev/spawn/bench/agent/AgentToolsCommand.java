@@ -84,9 +84,24 @@ public final class AgentToolsCommand {
         return backends;
     }
 
-    private static void requireAvailable(List<Engine> backends) {
+    /**
+     * Fails before any work when a backend cannot run here. c-kernel needs the RFC kernel's
+     * syscalls just as kernel does; the library's KERNEL_TEMPLATE probe says whether they are there,
+     * where otherwise the driver would fail (ENOSYS) only once the fixture was built, and in a list
+     * only after every backend before it had run.
+     *
+     * @throws IllegalStateException naming the backend and why it is unavailable
+     */
+    static void requireAvailable(List<Engine> backends) {
         for (Engine backend : backends) {
-            if (!backend.isC()) {
+            if (backend == Engine.C_KERNEL) {
+                try {
+                    Spawner.using(Backend.KERNEL_TEMPLATE);
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException("backend c-kernel runs the C driver on the RFC kernel's"
+                            + " spawn_template_spawn, and " + e.getMessage(), e);
+                }
+            } else if (!backend.isC()) {
                 Spawner.using(backend.backend());
             }
         }

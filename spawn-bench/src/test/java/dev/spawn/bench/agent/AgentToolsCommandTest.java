@@ -3,6 +3,7 @@ package dev.spawn.bench.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -121,5 +122,21 @@ class AgentToolsCommandTest {
                 dir.resolve("out").toString()), said());
         assertEquals(1, said().split("agent-tools-light: warning: every sed call exited 126 or 127", -1).length - 1,
                 said());
+    }
+
+    @Test
+    void cKernelWithoutTheKernelsSyscallsStopsTheRunBeforeAnyWork(@TempDir Path dir) throws Exception {
+        assumeFalse(AgentToolsCommand.availableBackends().contains(Engine.KERNEL), "this machine has the RFC kernel");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--backends", "processbuilder,userspace,c-kernel", "--splits", "1x1", "--calls", "1",
+                "--out", dir.resolve("out").toString()));
+        assertEquals(2, status, said());
+        assertTrue(said().startsWith("agent-tools-light: backend c-kernel runs the C driver on the RFC kernel's"
+                + " spawn_template_spawn, and spawn backend KERNEL_TEMPLATE is unavailable: "), said());
+        assertEquals(1, said().split("\n").length, "one line, before any run: " + said());
+        try (var left = Files.list(temp)) {
+            assertEquals(List.of(), left.toList(), "no fixture was built");
+        }
     }
 }
