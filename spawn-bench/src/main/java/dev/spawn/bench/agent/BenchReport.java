@@ -110,8 +110,8 @@ public record BenchReport(RunnerOptions options, HostInfo host, List<ResolvedToo
         return options.backends().contains(Engine.C_POSIX) ? Optional.of(Engine.C_POSIX) : Optional.empty();
     }
 
-    /** The tools that could not run at all in the reference run ({@link BrokenTools}). */
-    public List<Tool> brokenTools() {
+    /** The tools whose every call failed in the reference run ({@link BrokenTools}). */
+    List<BrokenTools.Broken> brokenTools() {
         return rows.isEmpty() ? List.of() : BrokenTools.in(calls, rows.get(0).result().outcomes());
     }
 

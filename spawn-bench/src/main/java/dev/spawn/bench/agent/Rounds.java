@@ -66,8 +66,8 @@ final class Rounds {
                     }
                     if (reference == null) {
                         reference = result.outcomes();
-                        for (Tool tool : BrokenTools.in(calls, reference)) {
-                            progress.println(options.preset().command() + ": " + BrokenTools.warning(tool));
+                        for (BrokenTools.Broken tool : BrokenTools.in(calls, reference)) {
+                            progress.println(options.preset().command() + ": " + tool.warning());
                         }
                     }
                     rows.add(new BenchReport.Row(result, mismatches));

@@ -35,8 +35,8 @@ public final class TextReport {
         if (!report.missing().isEmpty()) {
             text.append("Left out (not on this machine): ").append(String.join(", ", report.missing())).append('\n');
         }
-        for (Tool tool : report.brokenTools()) {
-            text.append(BrokenTools.warning(tool)).append('\n');
+        for (BrokenTools.Broken tool : report.brokenTools()) {
+            text.append(tool.warning()).append('\n');
         }
         text.append('\n').append(summary(report)).append('\n').append(ratios(report)).append('\n')
                 .append(workerCpu(report)).append('\n').append(detail(report)).append('\n').append(perTool(report));

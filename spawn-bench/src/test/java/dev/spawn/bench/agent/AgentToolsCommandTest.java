@@ -139,4 +139,16 @@ class AgentToolsCommandTest {
             assertEquals(List.of(), left.toList(), "no fixture was built");
         }
     }
+
+    @Test
+    void aToolThatFailsEveryCallIsWarnedAboutOnStderrAndInTheReport(@TempDir Path dir) throws Exception {
+        Path failingCat = FixtureTest.script(dir.resolve("cat"), "#!/bin/sh\nexit 3\n");
+        Path out = dir.resolve("out");
+        assertEquals(0, run(dir, "--tool", "cat=" + failingCat, "--calls", "40", "--warmup", "0", "--out",
+                out.toString()), said());
+        String warning = "warning: every cat call exited non-zero (exit code 3) in the reference run";
+        assertEquals(1, said().split(java.util.regex.Pattern.quote("agent-tools-light: " + warning), -1).length - 1,
+                said());
+        assertTrue(Files.readString(out.resolve("agent-tools-light.txt")).contains(warning));
+    }
 }

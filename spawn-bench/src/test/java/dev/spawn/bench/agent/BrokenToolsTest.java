@@ -1,6 +1,7 @@
 package dev.spawn.bench.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -17,9 +18,30 @@ class BrokenToolsTest {
     }
 
     @Test
-    void aToolIsBrokenWhenEveryOneOfItsReferenceCallsExited126Or127() {
+    void aToolIsBrokenWhenEveryOneOfItsReferenceCallsExitedNonZero() {
         List<CallOutcome> reference = List.of(exit(0, 127), exit(1, 127), exit(2, 126), exit(3, 0), exit(4, 2));
-        assertEquals(List.of(Tool.PYTHON), BrokenTools.in(CALLS, reference), "cat once 127 and once 0 is not");
+        List<BrokenTools.Broken> broken = BrokenTools.in(CALLS, reference);
+        assertEquals(List.of(Tool.LS, Tool.PYTHON), broken.stream().map(BrokenTools.Broken::tool).toList(),
+                "cat once 127 and once 0 is not");
+        assertFalse(broken.get(0).cannotStart(), "ls exited 2: it ran, and failed");
+        assertTrue(broken.get(1).cannotStart());
+    }
+
+    @Test
+    void aToolThatRunsButFailsEveryCallIsWarnedAboutWithItsExitCodes() {
+        List<CallOutcome> reference = List.of(exit(0, 0), exit(1, 3), exit(2, 0), exit(3, 1), exit(4, 0));
+        List<BrokenTools.Broken> broken = BrokenTools.in(CALLS, reference);
+        assertEquals(1, broken.size(), broken.toString());
+        assertEquals("warning: every cat call exited non-zero (exit codes 1, 3) in the reference run: the backends"
+                + " agree with it, but its timings measure failing calls; check that cat works here, or pass --tool"
+                + " cat=/path/to/a/working/binary", broken.get(0).warning());
+    }
+
+    @Test
+    void aCallTheLibraryCouldNotRunIsNotTheToolsFailure() {
+        List<CallOutcome> reference = List.of(exit(0, 0), CallOutcome.failed(1, 10, new IllegalStateException("x")),
+                exit(2, 0), exit(3, 3), exit(4, 0));
+        assertEquals(List.of(), BrokenTools.in(CALLS, reference));
     }
 
     @Test
