@@ -1,5 +1,7 @@
 package dev.spawn.bench.agent;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The plain-text report: header, tools, the RFC-shaped table with spreads and ratios, and detail tables. */
@@ -78,24 +80,25 @@ public final class TextReport {
         StringBuilder text = new StringBuilder("calls/s, higher is better"
                 + (report.options().repeat() > 1 ? ": median [min-max] of " + report.options().repeat() + " rounds"
                         : "") + "\n");
-        // Wide enough for the longest label ("processbuilder") and a space.
-        int width = report.options().repeat() > 1 ? 24 : 16;
-        text.append(String.format("%-7s", "split"));
-        for (Engine backend : report.options().backends()) {
-            text.append(String.format("%-" + width + "s", backend.label()));
-        }
-        text.append('\n');
+        TextTable table = new TextTable().row(header(report.options().backends()));
         for (Split split : report.options().splits()) {
-            text.append(String.format("%-7s", split));
+            List<String> row = new ArrayList<>(List.of(split.toString()));
             for (Engine backend : report.options().backends()) {
-                text.append(String.format("%-" + width + "s", report.callsPerSecond(split, backend)
+                row.add(report.callsPerSecond(split, backend)
                         .map(s -> s.render(s.median() < 100 ? "%.1f" : "%.0f")
                                 + (report.verified(split, backend) ? "" : " FAIL"))
-                        .orElse("-")));
+                        .orElse("-"));
             }
-            text.append('\n');
+            table.row(row);
         }
-        return text.toString();
+        return text.append(table.render()).toString();
+    }
+
+    /** {@code split} and the backends' labels. */
+    private static List<String> header(List<Engine> backends) {
+        List<String> header = new ArrayList<>(List.of("split"));
+        backends.forEach(backend -> header.add(backend.label()));
+        return header;
     }
 
     /**
@@ -139,43 +142,44 @@ public final class TextReport {
      */
     private static String ratioTable(BenchReport report, RatioCell vsPb, RatioCell vsC) {
         Optional<Engine> c = report.cReference();
-        StringBuilder text = new StringBuilder(String.format("%-7s", "split"));
-        for (Engine backend : report.options().backends()) {
+        List<Engine> backends = report.options().backends();
+        List<String> header = new ArrayList<>(List.of("split"));
+        for (Engine backend : backends) {
             if (backend != Engine.PROCESS_BUILDER) {
-                text.append(String.format("%-26s", backend.label() + " vs PB"));
+                header.add(backend.label() + " vs PB");
             }
         }
         c.ifPresent(ref -> {
-            for (Engine backend : report.options().backends()) {
+            for (Engine backend : backends) {
                 if (backend != ref) {
-                    text.append(String.format("%-22s", backend.label() + " / " + ref.label()));
+                    header.add(backend.label() + " / " + ref.label());
                 }
             }
         });
         if (kernelAndUserspace(report)) {
-            text.append(String.format("%-22s", "kernel / userspace"));
+            header.add("kernel / userspace");
         }
-        text.append('\n');
+        TextTable table = new TextTable().row(header);
         for (Split split : report.options().splits()) {
-            text.append(String.format("%-7s", split));
-            for (Engine backend : report.options().backends()) {
+            List<String> row = new ArrayList<>(List.of(split.toString()));
+            for (Engine backend : backends) {
                 if (backend != Engine.PROCESS_BUILDER) {
-                    text.append(String.format("%-26s", vsPb.render(split, backend, Engine.PROCESS_BUILDER)));
+                    row.add(vsPb.render(split, backend, Engine.PROCESS_BUILDER));
                 }
             }
             c.ifPresent(ref -> {
-                for (Engine backend : report.options().backends()) {
+                for (Engine backend : backends) {
                     if (backend != ref) {
-                        text.append(String.format("%-22s", vsC.render(split, backend, ref)));
+                        row.add(vsC.render(split, backend, ref));
                     }
                 }
             });
             if (kernelAndUserspace(report)) {
-                text.append(String.format("%-22s", vsC.render(split, Engine.KERNEL, Engine.USERSPACE)));
+                row.add(vsC.render(split, Engine.KERNEL, Engine.USERSPACE));
             }
-            text.append('\n');
+            table.row(row);
         }
-        return text.toString();
+        return table.render();
     }
 
     /** Whether both of the RFC's contenders ran: the VM's question is how they compare. */
@@ -187,20 +191,15 @@ public final class TextReport {
     static String workerCpu(BenchReport report) {
         StringBuilder text = new StringBuilder("worker CPU ms per call (the spawning processes' own CPU over the timed"
                 + " calls, tools excluded; lower is better)\n");
-        text.append(String.format("%-7s", "split"));
-        for (Engine backend : report.options().backends()) {
-            text.append(String.format("%-24s", backend.label()));
-        }
-        text.append('\n');
+        TextTable table = new TextTable().row(header(report.options().backends()));
         for (Split split : report.options().splits()) {
-            text.append(String.format("%-7s", split));
+            List<String> row = new ArrayList<>(List.of(split.toString()));
             for (Engine backend : report.options().backends()) {
-                text.append(String.format("%-24s", report.workerCpuMillisPerCall(split, backend)
-                        .map(s -> s.render("%.3f")).orElse("-")));
+                row.add(report.workerCpuMillisPerCall(split, backend).map(s -> s.render("%.3f")).orElse("-"));
             }
-            text.append('\n');
+            table.row(row);
         }
-        return text.toString();
+        return text.append(table.render()).toString();
     }
 
     /** Mean latency per tool and backend over all splits: where the time goes. */

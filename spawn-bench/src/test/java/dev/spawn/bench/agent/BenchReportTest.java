@@ -146,6 +146,21 @@ class BenchReportTest {
     }
 
     @Test
+    void aRatioColumnIsAsWideAsItsLongestLabel() {
+        RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
+                List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C_POSIX), Path.of("out"), 1, 0, Map.of(),
+                List.of(), false, 1, null, false, "spawn", false, true);
+        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, false, "linux", "now"), List.of(),
+                List.of(), List.of(Tool.CAT, Tool.LS), CALLS, List.of(rate(Engine.PROCESS_BUILDER, 0, 10),
+                        rate(Engine.USERSPACE, 0, 12), rate(Engine.C_POSIX, 0, 20)));
+        List<String> lines = TextReport.ratios(report).lines().toList();
+        String header = lines.get(1);
+        assertTrue(header.contains("processbuilder / c-posix  userspace / c-posix"), header);
+        assertEquals(header.indexOf("userspace / c-posix"), lines.get(2).indexOf("0.60"), "the cells line up with"
+                + " their labels:\n" + String.join("\n", lines));
+    }
+
+    @Test
     void theRangeHoldsOnlyPerRoundRatiosNotTheRatioOfMedians() {
         // userspace's last two runs have no ProcessBuilder run in their rounds: in its cell's median, in no ratio
         BenchReport report = report(List.of(
