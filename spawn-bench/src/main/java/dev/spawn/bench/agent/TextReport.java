@@ -21,10 +21,8 @@ public final class TextReport {
                         : " (--warmup " + options.warmupCalls() + ", raised to one call per tool)")
                 .append(", api ").append(options.api()).append('\n');
         if (!report.complete()) {
-            int planned = options.repeat() * options.splits().size() * options.backends().size();
             text.append("INCOMPLETE: ").append(report.failure()).append("; this report holds only the runs that")
-                    .append(" finished before it (").append(report.rows().size()).append(" of ").append(planned)
-                    .append(").\n");
+                    .append(" finished before it (").append(finished(report)).append(").\n");
         }
         if (!options.orderBalanced()) {
             text.append("Note: ").append(options.orderNote()).append(".\n");
@@ -58,10 +56,34 @@ public final class TextReport {
             }
             text.append(debugHint(options));
         } else {
-            text.append("\nEvery call's exit code, stdout digest and stderr length matched the reference run (")
-                    .append(options.backends().get(0).label()).append(", round 1).\n");
+            text.append('\n').append(matched(report));
         }
         return text.toString();
+    }
+
+    /** {@code 3 of 8}: the runs in the report of those the options asked for. */
+    private static String finished(BenchReport report) {
+        RunnerOptions options = report.options();
+        return report.rows().size() + " of " + options.repeat() * options.splits().size() * options.backends().size();
+    }
+
+    /**
+     * What a check that found no mismatch shows: of an incomplete report only the runs that
+     * finished; without a ProcessBuilder run, only that the backends agree with the first one.
+     */
+    static String matched(BenchReport report) {
+        RunnerOptions options = report.options();
+        Engine reference = options.backends().get(0);
+        String text = (report.complete() ? "Every call's" : "In the runs that finished (" + finished(report)
+                + "), every call's") + " exit code, stdout digest and stderr length matched the"
+                + " reference run (" + reference.label() + ", round 1)"
+                + (report.complete() ? "." : "; the runs after the failure were not made, so not checked.");
+        if (reference != Engine.PROCESS_BUILDER) {
+            text += " No ProcessBuilder run was made to check against (processbuilder was not in --backends): this"
+                    + " shows only that the runs agree with " + reference.label() + "'s first run, not that they"
+                    + " give what the JDK's ProcessBuilder gives.";
+        }
+        return text + "\n";
     }
 
     /** Where to look into a mismatch: the workspace the calls ran in, which a run removes unless told. */

@@ -146,6 +146,33 @@ class BenchReportTest {
     }
 
     @Test
+    void anIncompleteReportSaysOnlyTheRunsThatFinishedMatched() {
+        BenchReport complete = report(List.of(rate(Engine.PROCESS_BUILDER, 0, 10), rate(Engine.USERSPACE, 0, 10),
+                rate(Engine.C, 0, 10)), 1);
+        assertEquals("Every call's exit code, stdout digest and stderr length matched the reference run"
+                + " (processbuilder, round 1).\n", TextReport.matched(complete));
+        BenchReport incomplete = new BenchReport(complete.options(), complete.host(), List.of(), List.of(),
+                List.of(Tool.CAT, Tool.LS), CALLS, List.of(rate(Engine.PROCESS_BUILDER, 0, 10)), "c failed");
+        String text = TextReport.render(incomplete);
+        assertTrue(text.endsWith("In the runs that finished (1 of 3), every call's exit code, stdout digest and"
+                + " stderr length matched the reference run (processbuilder, round 1); the runs after the failure"
+                + " were not made, so not checked.\n"), text);
+    }
+
+    @Test
+    void withoutProcessBuilderTheCheckSaysWhatItCheckedAgainst() {
+        RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
+                List.of(Engine.USERSPACE), Path.of("out"), 1, 0, Map.of(), List.of(), false, 1, null, false, "spawn",
+                false, true);
+        BenchReport report = new BenchReport(options, new HostInfo("jdk", "cpu", 2, false, "linux", "now"), List.of(),
+                List.of(), List.of(Tool.CAT, Tool.LS), CALLS, List.of(rate(Engine.USERSPACE, 0, 10)));
+        assertTrue(TextReport.render(report).endsWith("matched the reference run (userspace, round 1). No"
+                + " ProcessBuilder run was made to check against (processbuilder was not in --backends): this shows"
+                + " only that the runs agree with userspace's first run, not that they give what the JDK's"
+                + " ProcessBuilder gives.\n"), TextReport.render(report));
+    }
+
+    @Test
     void aRatioColumnIsAsWideAsItsLongestLabel() {
         RunnerOptions options = new RunnerOptions(Preset.AGENT_TOOLS_LIGHT, CALLS.size(), List.of(SPLIT),
                 List.of(Engine.PROCESS_BUILDER, Engine.USERSPACE, Engine.C_POSIX), Path.of("out"), 1, 0, Map.of(),
