@@ -60,6 +60,11 @@ public final class AgentToolsCommand {
             progress.println(preset.command() + ": " + e.getMessage());
             e.printStackTrace(progress);
             return 2;
+        } catch (OutOfMemoryError e) {
+            // an error of the run's size, not a mismatch (exit 1)
+            progress.println(preset.command() + ": out of memory (" + e.getMessage() + "): lower --calls or --warmup,"
+                    + " or run the runner with a larger -Xmx");
+            return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             progress.println(preset.command() + ": interrupted");

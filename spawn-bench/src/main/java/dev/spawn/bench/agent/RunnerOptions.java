@@ -31,6 +31,16 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
      * with 8,000 none did.
      */
     public static final int SETTLE_MIN_WARMUP = 8000;
+    /**
+     * The most {@code --calls} or {@code --warmup} accepted. The runner keeps every call's outcome
+     * of every run for the check and the reports (some hundred bytes each); two billion exhausted
+     * the heap. A million is some minutes per run at the thousands of calls/s a machine makes.
+     */
+    public static final int MAX_CALLS = 1_000_000;
+
+    private static final Set<String> FLAGS = Set.of("--keep-workspace", "--keep-shims", "--settle-jit", "--help");
+    private static final Set<String> WITH_VALUE = Set.of("--calls", "--splits", "--backends", "--repeat", "--api",
+            "--c-driver", "--out", "--seed", "--warmup", "--tool", "--jvm-arg");
 
     /**
      * Whether the rounds balance the backend order ({@code AgentToolsCommand.order}): a multiple
@@ -132,8 +142,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 value = option.substring(eq + 1);
                 option = option.substring(0, eq);
             }
-            boolean flag = option.equals("--keep-workspace") || option.equals("--keep-shims")
-                    || option.equals("--settle-jit");
+            boolean flag = FLAGS.contains(option);
             if (flag && value != null) {
                 throw new IllegalArgumentException(option + " takes no value, got " + value);
             }
@@ -149,15 +158,19 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 settleJit = true;
                 continue;
             }
-            if (value == null) {
+            boolean separate = value == null;
+            if (separate) {
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(option + " needs a value\n" + usage());
                 }
                 value = args.get(++i);
             }
+            if (WITH_VALUE.contains(option)) {
+                requireValue(option, value, separate);
+            }
             switch (option) {
                 case "--calls":
-                    calls = positive(option, value);
+                    calls = atMostMax(option, positive(option, value));
                     break;
                 case "--splits":
                     splits = Split.parseList(value);
@@ -189,6 +202,7 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                     if (warmup < 0) {
                         throw new IllegalArgumentException("--warmup must be >= 0, got " + value);
                     }
+                    atMostMax(option, warmup);
                     break;
                 case "--tool":
                     int at = value.indexOf('=');
@@ -251,6 +265,30 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
             backends.add(0, Engine.PROCESS_BUILDER);
         }
         return List.copyOf(backends);
+    }
+
+    /**
+     * An option's value must be one: an empty one ({@code --out=}) would quietly mean the current
+     * folder, and an option after it ({@code --out --keep-workspace}) means the value was left out;
+     * {@code --out=--keep-workspace} says it is meant.
+     */
+    private static void requireValue(String option, String value, boolean separate) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a value, got an empty one");
+        }
+        String name = value.contains("=") ? value.substring(0, value.indexOf('=')) : value;
+        if (separate && (FLAGS.contains(name) || WITH_VALUE.contains(name))) {
+            throw new IllegalArgumentException(option + " needs a value, got the option " + value
+                    + " (a value that starts so must be given as " + option + "=VALUE)");
+        }
+    }
+
+    private static int atMostMax(String option, int number) {
+        if (number > MAX_CALLS) {
+            throw new IllegalArgumentException(option + " must be <= " + MAX_CALLS + ", got " + number
+                    + ": the runner keeps every call's outcome in memory");
+        }
+        return number;
     }
 
     private static int positive(String option, String value) {

@@ -189,4 +189,40 @@ class RunnerOptionsTest {
         List<String> args = fine.stream().flatMap(arg -> java.util.stream.Stream.of("--jvm-arg", arg)).toList();
         assertEquals(fine, RunnerOptions.parse(Preset.AGENT_TOOLS, args, DEFAULT).jvmArgs());
     }
+
+    @Test
+    void aCallCountTheHeapCannotHoldIsRefusedWithTheBound() {
+        for (String option : List.of("--calls", "--warmup")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of(option, "2000000000"), DEFAULT));
+            assertEquals(option + " must be <= 1000000, got 2000000000: the runner keeps every call's outcome in"
+                    + " memory", e.getMessage());
+        }
+        assertEquals(RunnerOptions.MAX_CALLS, RunnerOptions.parse(Preset.AGENT_TOOLS,
+                List.of("--calls", "" + RunnerOptions.MAX_CALLS), DEFAULT).calls());
+    }
+
+    @Test
+    void anOptionIsNotTakenForTheValueOfTheOneBefore() {
+        assertEquals("--out needs a value, got the option --keep-workspace (a value that starts so must be given as"
+                + " --out=VALUE)", assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(
+                        Preset.AGENT_TOOLS, List.of("--out", "--keep-workspace"), DEFAULT)).getMessage());
+        assertEquals("--calls needs a value, got the option --out (a value that starts so must be given as"
+                + " --calls=VALUE)", assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(
+                        Preset.AGENT_TOOLS, List.of("--calls", "--out", "x"), DEFAULT)).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RunnerOptions.parse(Preset.AGENT_TOOLS, List.of("--jvm-arg", "--seed=3"), DEFAULT));
+        assertEquals(Path.of("--keep-workspace"), RunnerOptions.parse(Preset.AGENT_TOOLS,
+                List.of("--out=--keep-workspace"), DEFAULT).out(), "said so with =");
+    }
+
+    @Test
+    void anEmptyValueIsRefused() {
+        for (List<String> args : List.of(List.of("--out", ""), List.of("--out="), List.of("--c-driver="),
+                List.of("--jvm-arg", ""))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RunnerOptions.parse(Preset.AGENT_TOOLS, args, DEFAULT), args.toString());
+            assertTrue(e.getMessage().endsWith(" needs a value, got an empty one"), e.getMessage());
+        }
+    }
 }
