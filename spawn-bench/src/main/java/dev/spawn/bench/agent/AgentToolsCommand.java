@@ -32,12 +32,19 @@ public final class AgentToolsCommand {
         this.tempRoot = tempRoot;
     }
 
-    /** The exit code of a run stopped by Ctrl-C or SIGTERM, as a shell reports SIGINT. */
+    /**
+     * The exit code of an interrupted run, as a shell reports SIGINT. A signal to the runner's own
+     * JVM ends it with that signal's status whatever this returns: 130 for Ctrl-C (SIGINT), 143
+     * for SIGTERM; this is what a run says when only its workers were stopped, or its thread was
+     * interrupted.
+     */
     static final int INTERRUPTED = 130;
+    /** The exit code of a JVM ended by SIGTERM, which the usage names beside {@link #INTERRUPTED}. */
+    static final int TERMINATED = 143;
 
     /**
      * Runs the preset with {@code args}; returns the exit code (0 all checked or help printed, 1 a
-     * mismatch, 2 an error, {@link #INTERRUPTED} interrupted).
+     * mismatch, 2 an error or an incomplete run, {@link #INTERRUPTED} interrupted).
      */
     public int run(Preset preset, List<String> args) {
         RunnerOptions options;
@@ -68,7 +75,7 @@ public final class AgentToolsCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             progress.println(preset.command() + ": interrupted");
-            return 2;
+            return INTERRUPTED;
         }
     }
 

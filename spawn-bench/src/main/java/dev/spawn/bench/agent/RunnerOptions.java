@@ -99,7 +99,10 @@ public record RunnerOptions(Preset preset, int calls, List<Split> splits, List<E
                 "                       processbuilder, which has none, still runs spawn)",
                 "  --jvm-arg ARG        extra JVM option for the worker JVMs (repeatable); their output goes",
                 "                       to the worker logs: an -Xlog must name an output (-Xlog:gc:stderr)",
-                "  --keep-workspace     leave the fixture workspace in place and print where it is");
+                "  --keep-workspace     leave the fixture workspace in place and print where it is",
+                "exit code: 0 every call matched (or --help), 1 a mismatch, 2 an error or an incomplete run,",
+                "           " + AgentToolsCommand.INTERRUPTED + " interrupted (Ctrl-C), " + AgentToolsCommand.TERMINATED
+                        + " stopped by SIGTERM");
     }
 
     /** Each preset's default call count, as {@code 768 for agent-tools, 4096 for agent-tools-light}. */

@@ -225,4 +225,12 @@ class RunnerOptionsTest {
             assertTrue(e.getMessage().endsWith(" needs a value, got an empty one"), e.getMessage());
         }
     }
+
+    @Test
+    void theUsageNamesTheExitCodesAJvmEndedByASignalGives() {
+        String usage = RunnerOptions.usage();
+        // 128 + the signal: what the JVM's own shutdown exits with, whatever the run returns
+        assertTrue(usage.contains((128 + 2) + " interrupted (Ctrl-C), " + (128 + 15) + " stopped by SIGTERM"), usage);
+        assertTrue(usage.contains("1 a mismatch, 2 an error or an incomplete run"), usage);
+    }
 }
