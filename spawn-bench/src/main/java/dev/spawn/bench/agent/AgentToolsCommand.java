@@ -184,9 +184,14 @@ public final class AgentToolsCommand {
             List<CallSpec> calls;
             Path callsFile = base.resolve("calls.tsv");
             Path warmupFile = base.resolve("warmup.tsv");
+            boolean runsC = options.backends().stream().anyMatch(Engine::isC);
+            if (!runsC && options.cDriver() != null) {
+                progress.println(name + ": warning: --c-driver " + options.cDriver() + " is not used: no C backend"
+                        + " (c, c-kernel, c-posix) is in --backends");
+            }
             cleanup.beginSetUp();
             try {
-                driver = options.backends().stream().anyMatch(Engine::isC) ? usableCDriver(options, base) : null;
+                driver = runsC ? usableCDriver(options, base) : null;
                 if (driver == null) {
                     options = options.withoutC();
                 }

@@ -23,6 +23,8 @@ final class CDriver {
     static final Path BUILD_OUTPUT = Path.of("spawn-native", "target", "native", "agent-driver");
     /** The check loads the driver and libcrypto and prints one line: milliseconds. */
     private static final long CHECK_SECONDS = 10;
+    /** How the driver's {@code --check} line begins (agent-driver.c). */
+    private static final String BANNER = "agent-driver: ";
 
     private CDriver() {
     }
@@ -61,7 +63,8 @@ final class CDriver {
      * Runs {@code driver --check} (its output into a file in {@code scratch}): whether it loads and
      * has libcrypto's SHA-256 on this machine. Returns what it says, {@code agent-driver: OpenSSL ...}.
      *
-     * @throws UsageError naming the driver and what it or the loader said
+     * @throws UsageError naming the driver and what it or the loader said, also when it exits 0
+     *     without the driver's banner: it is some other program
      */
     static String check(Path driver, Path scratch) throws IOException, InterruptedException {
         Path output = scratch.resolve("agent-driver-check.out");
@@ -86,6 +89,11 @@ final class CDriver {
         if (exit != 0) {
             throw new UsageError("the C reference driver " + driver + " cannot run (exit code " + exit + ")"
                     + (said.isEmpty() ? "" : ": " + said));
+        }
+        // exit 0 alone is what /bin/true says too; the banner is what the driver says
+        if (!said.startsWith(BANNER)) {
+            throw new UsageError(driver + " is not the C reference driver: its --check printed "
+                    + (said.isEmpty() ? "nothing" : "\"" + said + "\"") + ", not \"" + BANNER + "...\"");
         }
         return said;
     }

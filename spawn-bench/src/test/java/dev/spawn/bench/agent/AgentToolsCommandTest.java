@@ -151,4 +151,12 @@ class AgentToolsCommandTest {
                 said());
         assertTrue(Files.readString(out.resolve("agent-tools-light.txt")).contains(warning));
     }
+
+    @Test
+    void aCDriverNoBackendUsesIsWarnedAbout(@TempDir Path dir) throws Exception {
+        assertEquals(0, run(dir, "--c-driver", "/bin/true", "--calls", "4", "--warmup", "0", "--out",
+                dir.resolve("out").toString()), said());
+        assertTrue(said().contains("agent-tools-light: warning: --c-driver /bin/true is not used: no C backend"
+                + " (c, c-kernel, c-posix) is in --backends\n"), said());
+    }
 }

@@ -143,4 +143,15 @@ class CDriverTest {
         assertEquals("the C reference driver " + broken + " cannot run (exit code 127): agent-driver: error while"
                 + " loading shared libraries: libcrypto.so.3: cannot open shared object file", e.getMessage());
     }
+
+    @Test
+    void aProgramThatExitsZeroWithoutTheDriversBannerIsNotTheDriver(@TempDir Path dir) throws Exception {
+        UsageError silent = assertThrows(UsageError.class, () -> CDriver.check(Path.of("/bin/true"), dir));
+        assertEquals("/bin/true is not the C reference driver: its --check printed nothing, not \"agent-driver:"
+                + " ...\"", silent.getMessage());
+        Path other = FixtureTest.script(dir.resolve("other"), "#!/bin/sh\necho 'usage: other [--check]'\n");
+        UsageError e = assertThrows(UsageError.class, () -> CDriver.check(other, dir));
+        assertEquals(other + " is not the C reference driver: its --check printed \"usage: other [--check]\", not"
+                + " \"agent-driver: ...\"", e.getMessage());
+    }
 }
