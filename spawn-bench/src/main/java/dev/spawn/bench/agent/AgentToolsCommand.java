@@ -174,7 +174,7 @@ public final class AgentToolsCommand {
                 progress);
         Map<String, ResolvedTool> byCommand = selection.byCommand();
         List<Tool> mix = selection.mix();
-        Path logs = ResultsFolder.prepare(options.out());
+        Path logs = ResultsFolder.prepare(options.out(), options.preset());
 
         Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
         RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);

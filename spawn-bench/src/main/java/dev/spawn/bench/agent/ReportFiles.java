@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes a report into the results folder as {@code NAME.txt}, {@code .csv}, {@code -runs.csv},
@@ -11,6 +12,12 @@ import java.nio.file.Path;
  */
 final class ReportFiles {
     private ReportFiles() {
+    }
+
+    /** The names of the files {@link #write} writes for {@code preset}. */
+    static List<String> names(Preset preset) {
+        String name = preset.command();
+        return List.of(name + ".txt", name + ".csv", name + "-runs.csv", name + ".json", name + ".svg");
     }
 
     /** Writes {@code report}, whose text is {@code text}, into {@code out}; returns what it wrote, for a message. */

@@ -4,23 +4,28 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * The {@code --out} folder and its {@code logs} folder, made before anything runs: the workers
  * log into it from the first run, and the reports are written into it at the end, when finding
- * out that it cannot be written would lose the whole run.
+ * out that it cannot be written would lose the whole run. What an earlier run wrote there is
+ * removed first, so that a run that fails leaves no older reports or logs that look like its own.
  */
 final class ResultsFolder {
     private ResultsFolder() {
     }
 
     /**
-     * Makes {@code out} and {@code out/logs}; returns the logs folder.
+     * Makes {@code out} and {@code out/logs}, removes the reports of {@code preset} and the worker
+     * logs an earlier run wrote there (only files the runner names so, nothing else of the
+     * user's); returns the logs folder.
      *
      * @throws UsageError naming the folder and why it cannot be made or written
      */
-    static Path prepare(Path out) throws IOException {
+    static Path prepare(Path out, Preset preset) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UsageError("cannot create results folder " + out + ": a file of that name is in the way");
         }
@@ -33,6 +38,15 @@ final class ResultsFolder {
         for (Path folder : new Path[] {out, logs}) {
             if (!Files.isWritable(folder)) {
                 throw new UsageError("cannot write into results folder " + folder + ": permission denied");
+            }
+        }
+        for (String report : ReportFiles.names(preset)) {
+            Files.deleteIfExists(out.resolve(report));
+        }
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path log : files.filter(file -> SplitRun.isWorkerLog(file.getFileName().toString())
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                Files.deleteIfExists(log);
             }
         }
         return logs;

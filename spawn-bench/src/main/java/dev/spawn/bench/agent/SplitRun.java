@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -62,7 +63,7 @@ final class SplitRun {
         List<WorkerProcess> workers = new ArrayList<>();
         try {
             for (int k = 0; k < split.workers(); k++) {
-                String name = "r" + (round + 1) + "-" + split + "-" + backend.label() + "-w" + k;
+                String name = workerName(backend, split, round, k);
                 workers.add(running.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
             }
             for (WorkerProcess worker : workers) {
@@ -92,6 +93,17 @@ final class SplitRun {
                 running.kill(worker);
             }
         }
+    }
+
+    /** {@code r1-2x8-userspace-w0}: the worker's name, and its log's. */
+    static String workerName(Engine backend, Split split, int round, int worker) {
+        return "r" + (round + 1) + "-" + split + "-" + backend.label() + "-w" + worker;
+    }
+
+    /** Whether {@code fileName} is a worker log's, as {@link #workerName} names them. */
+    static boolean isWorkerLog(String fileName) {
+        String labels = String.join("|", Arrays.stream(Engine.values()).map(Engine::label).toList());
+        return fileName.matches("r[0-9]+-[0-9]+x[0-9]+-(" + labels + ")-w[0-9]+\\.log");
     }
 
     /** The command line of worker {@code worker} of {@code split} on {@code backend}. */
