@@ -207,7 +207,8 @@ public final class AgentToolsCommand {
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
                     options.api(), options.settleJit(), cleanup.workers());
 
-            Rounds.Outcome outcome = new Rounds(options, splitRun, calls, progress).run();
+            Rounds.Outcome outcome = new Rounds(options, splitRun, calls,
+                    CallMix.warmupCount(options.warmupCalls(), mix), progress).run();
             if (cleanup.interrupted()) {
                 return INTERRUPTED;
             }

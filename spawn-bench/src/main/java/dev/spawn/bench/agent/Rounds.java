@@ -23,9 +23,12 @@ final class Rounds {
     private final SplitRun splitRun;
     private final List<CallSpec> calls;
     private final PrintStream progress;
+    private final int warmupCalls;
 
-    Rounds(RunnerOptions options, SplitRun splitRun, List<CallSpec> calls, PrintStream progress) {
+    /** {@code warmupCalls}: the warm-up calls each worker makes, as {@link CallMix#warmupCount} counts them. */
+    Rounds(RunnerOptions options, SplitRun splitRun, List<CallSpec> calls, int warmupCalls, PrintStream progress) {
         this.options = options;
+        this.warmupCalls = warmupCalls;
         this.splitRun = splitRun;
         this.calls = List.copyOf(calls);
         this.progress = progress;
@@ -52,7 +55,9 @@ final class Rounds {
                     RunResult result;
                     List<Verifier.Mismatch> mismatches;
                     try {
-                        result = splitRun.run(backend, split, round);
+                        result = splitRun.run(backend, split, round, started -> progress.printf(
+                                "%s: warming up, %,d of the %s warm-up calls started%n", run, started,
+                                warmupPlan(split)));
                         mismatches = Verifier.compare(reference == null ? result.outcomes() : reference,
                                 result.outcomes(), calls);
                     } catch (WorkerInterrupted e) {
@@ -78,5 +83,10 @@ final class Rounds {
             }
         }
         return new Outcome(rows, null);
+    }
+
+    /** {@code 2 x 32}: the warm-up calls each worker starts, settle batches aside. */
+    private String warmupPlan(Split split) {
+        return split.workers() + " x " + warmupCalls + (options.settleJit() ? " (and settle batches)" : "");
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +27,8 @@ final class SplitRun {
      * machine this runs on makes fewer than one call a second), so a large --calls runs to its end.
      */
     private static final long RUN_SECONDS = 1800;
+    /** How often a warm-up that has not ended says how far it got: a long one would look hung. */
+    static final Duration WARMUP_REPORT_EVERY = Duration.ofSeconds(10);
 
     private final Path callsFile;
     private final Path warmupFile;
@@ -55,7 +58,12 @@ final class SplitRun {
         this.jvmArgs = List.copyOf(jvmArgs);
     }
 
-    RunResult run(Engine backend, Split split, int round) throws IOException, InterruptedException {
+    /**
+     * Runs {@code backend} at {@code split}; while the workers warm up, tells {@code warming}
+     * every {@link #WARMUP_REPORT_EVERY} how many warm-up calls they have started in all.
+     */
+    RunResult run(Engine backend, Split split, int round, LongConsumer warming)
+            throws IOException, InterruptedException {
         long runSeconds;
         try (Stream<String> calls = Files.lines(callsFile)) {
             runSeconds = Math.max(RUN_SECONDS, calls.count());
@@ -66,8 +74,9 @@ final class SplitRun {
                 String name = workerName(backend, split, round, k);
                 workers.add(running.start(name, command(backend, split, k), logDir.resolve(name + ".log")));
             }
+            Runnable tick = () -> warming.accept(workers.stream().mapToLong(WorkerProcess::warmupStarted).sum());
             for (WorkerProcess worker : workers) {
-                worker.awaitReady(WARMUP_SILENCE);
+                worker.awaitReady(WARMUP_SILENCE, WARMUP_REPORT_EVERY, tick);
             }
             long start = System.nanoTime();
             for (WorkerProcess worker : workers) {

@@ -130,25 +130,37 @@ final class WorkerProcess {
     /**
      * Waits for READY for as long as the worker keeps saying how its warm-up goes: W workers
      * share the machine for W x {@code --warmup} calls (and settle batches), which no fixed limit
-     * fits. Gives up when it has said nothing for {@code silence}.
+     * fits. Gives up when it has said nothing for {@code silence}. Runs {@code tick} every
+     * {@code every} while it waits, for the user to see how the warm-up goes.
      */
-    void awaitReady(Duration silence) throws InterruptedException {
+    void awaitReady(Duration silence, Duration every, Runnable tick) throws InterruptedException {
+        long nextTick = System.nanoTime() + every.toNanos();
         while (true) {
-            long quiet = System.nanoTime() - lastHeardNanos;
+            long now = System.nanoTime();
+            long quiet = now - lastHeardNanos;
             if (quiet >= silence.toNanos()) {
                 throw new WorkerFailure("worker " + name + " did not warm up: it has said nothing for "
                         + silence.toSeconds() + " s, after starting " + warmupStarted + " warm-up calls (see " + log
                         + ")");
             }
+            if (now >= nextTick) {
+                tick.run();
+                nextTick = now + every.toNanos();
+            }
             try {
-                ready.get(silence.toNanos() - quiet, TimeUnit.NANOSECONDS);
+                ready.get(Math.min(silence.toNanos() - quiet, nextTick - now), TimeUnit.NANOSECONDS);
                 return;
             } catch (ExecutionException e) {
                 throw (RuntimeException) e.getCause();
             } catch (TimeoutException e) {
-                // it may have spoken meanwhile: the loop looks again
+                // it may have spoken meanwhile, or a tick is due: the loop looks again
             }
         }
+    }
+
+    /** The warm-up calls it has said it started, over the warm-up and any settle batches. */
+    long warmupStarted() {
+        return warmupStarted;
     }
 
     void go() throws IOException {

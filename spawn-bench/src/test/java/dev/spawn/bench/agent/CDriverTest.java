@@ -50,7 +50,7 @@ class CDriverTest {
         Path logs = Files.createDirectories(dir.resolve("logs"));
 
         RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), DRIVER, "spawn", false,
-                new Workers()).run(engine, new Split(2, 2), 0);
+                new Workers()).run(engine, new Split(2, 2), 0, started -> { });
 
         assertEquals(5, result.calls());
         List<CallOutcome> got = result.outcomes();
@@ -88,7 +88,7 @@ class CDriverTest {
         assertEquals("linkedcat\n", new String(expected, StandardCharsets.UTF_8));
 
         RunResult result = new SplitRun(callsFile, callsFile, workspace, Files.createDirectories(dir.resolve("logs")),
-                List.of(), DRIVER, "spawn", false, new Workers()).run(engine, new Split(1, 1), 0);
+                List.of(), DRIVER, "spawn", false, new Workers()).run(engine, new Split(1, 1), 0, started -> { });
 
         assertEquals(sha256(expected), result.outcomes().get(0).stdoutSha256());
     }
@@ -110,7 +110,7 @@ class CDriverTest {
 
         WorkerFailure e = assertThrows(WorkerFailure.class, () -> new SplitRun(callsFile, callsFile, workspace,
                 Files.createDirectories(dir.resolve("logs")), List.of(), DRIVER, "spawn", false, new Workers())
-                .run(Engine.C_KERNEL, new Split(1, 1), 0));
+                .run(Engine.C_KERNEL, new Split(1, 1), 0, started -> { }));
 
         assertTrue(e.getMessage().contains("this kernel has no spawn templates: spawn_template_create (472) failed: errno 38"
                 + " (Function not implemented)"),

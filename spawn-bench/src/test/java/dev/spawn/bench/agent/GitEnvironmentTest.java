@@ -43,7 +43,7 @@ class GitEnvironmentTest {
                 Map.of("sh", new ResolvedTool("sh", Path.of("/bin/sh"), Path.of("/bin/sh"), null, null)));
 
         RunResult result = new SplitRun(callsFile, callsFile, workspace, Files.createDirectories(dir.resolve("logs")),
-                List.of(), DRIVER, "spawn", false, new Workers()).run(engine, new Split(1, 1), 0);
+                List.of(), DRIVER, "spawn", false, new Workers()).run(engine, new Split(1, 1), 0, started -> { });
 
         assertEquals(sha256("unset unset unset\n"), result.outcomes().get(0).stdoutSha256());
     }

@@ -29,7 +29,7 @@ class JvmWorkerTest {
         Path logs = Files.createDirectories(dir.resolve("logs"));
 
         RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), null, "spawn", false,
-                new Workers()).run(Engine.USERSPACE, new Split(1, 2), 0);
+                new Workers()).run(Engine.USERSPACE, new Split(1, 2), 0, started -> { });
 
         assertEquals(8, result.calls());
         for (CallOutcome outcome : result.outcomes()) {
@@ -59,7 +59,7 @@ class JvmWorkerTest {
 
         // HotSpot writes PrintCompilation's lines in pieces, on whatever stream it prints to
         RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of("-XX:+PrintCompilation"),
-                null, "spawn", false, new Workers()).run(Engine.USERSPACE, new Split(1, 4), 0);
+                null, "spawn", false, new Workers()).run(Engine.USERSPACE, new Split(1, 4), 0, started -> { });
 
         assertEquals(600, result.calls());
         try (var logFiles = Files.list(logs)) {

@@ -21,7 +21,7 @@ class WorkerProcessTest {
                 + " echo '@@ DONE 5 0 -1'; echo '@@ STATS s'; echo '@@ END'"), dir.resolve("w.log"));
         try {
             long start = System.nanoTime();
-            worker.awaitReady(Duration.ofSeconds(2));
+            worker.awaitReady(Duration.ofSeconds(2), Duration.ofHours(1), () -> { });
             assertTrue(System.nanoTime() - start > 2_500_000_000L, "the warm-up outlasted the 2 s patience");
             worker.go();
             worker.awaitDone(10);
@@ -32,6 +32,21 @@ class WorkerProcessTest {
     }
 
     @Test
+    void aLongWarmUpIsReportedAsItGoes(@TempDir Path dir) throws Exception {
+        WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "for i in 10 20 30 40 50; do"
+                + " echo \"@@ WARMING $i\"; sleep 0.4; done; echo '@@ READY'; sleep 30"), dir.resolve("w.log"));
+        List<Long> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            worker.awaitReady(Duration.ofSeconds(10), Duration.ofMillis(500), () -> reported.add(worker.warmupStarted()));
+        } finally {
+            worker.kill();
+        }
+        assertTrue(reported.size() >= 2 && reported.size() <= 5, "about every 0.5 s of 2 s: " + reported);
+        assertTrue(reported.get(0) >= 10 && reported.get(reported.size() - 1) > reported.get(0),
+                "how far it got, growing: " + reported);
+    }
+
+    @Test
     void aWorkerSilentForThePatienceIsGivenUpOn(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("w.log");
         WorkerProcess worker = WorkerProcess.start("w", List.of("sh", "-c", "echo '@@ WARMING 3'; exec sleep 30"),
@@ -39,7 +54,7 @@ class WorkerProcessTest {
         try {
             long start = System.nanoTime();
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> worker.awaitReady(Duration.ofSeconds(1)));
+                    () -> worker.awaitReady(Duration.ofSeconds(1), Duration.ofHours(1), () -> { }));
             assertEquals("worker w did not warm up: it has said nothing for 1 s, after starting 3 warm-up calls"
                     + " (see " + log + ")", e.getMessage());
             assertTrue(System.nanoTime() - start < 10_000_000_000L);
@@ -72,7 +87,7 @@ class WorkerProcessTest {
                 dir.resolve("w.log"));
         try {
             WorkerInterrupted e = assertThrows(WorkerInterrupted.class,
-                    () -> worker.awaitReady(Duration.ofSeconds(10)));
+                    () -> worker.awaitReady(Duration.ofSeconds(10), Duration.ofHours(1), () -> { }));
             assertEquals("worker w was stopped by signal 2", e.getMessage());
         } finally {
             worker.kill();

@@ -26,7 +26,7 @@ class WorkersTest {
             WorkerProcess worker = WorkerProcess.start(name, command, log);
             try {
                 // its tool is running when READY comes: the pids are written before it
-                worker.awaitReady(Duration.ofSeconds(10));
+                worker.awaitReady(Duration.ofSeconds(10), Duration.ofHours(1), () -> { });
                 started.countDown();
                 release.await();
             } catch (InterruptedException e) {
