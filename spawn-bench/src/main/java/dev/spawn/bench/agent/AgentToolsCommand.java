@@ -177,7 +177,15 @@ public final class AgentToolsCommand {
         Path logs = ResultsFolder.prepare(options.out(), options.preset());
 
         Path base = Files.createTempDirectory(tempRoot, "spawn-bench-");
-        RunCleanup cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
+        RunCleanup cleanup;
+        try {
+            cleanup = RunCleanup.install(base, options.keepWorkspace(), name, progress);
+        } catch (IllegalStateException shutdownInProgress) {
+            // Ctrl-C came between making the folder and registering the hook that would remove it
+            Fixture.deleteTree(base);
+            progress.println(name + ": interrupted; cleaned up");
+            return INTERRUPTED;
+        }
         try {
             Path driver;
             Fixture fixture;
