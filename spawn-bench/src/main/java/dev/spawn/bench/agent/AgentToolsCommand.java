@@ -212,6 +212,7 @@ public final class AgentToolsCommand {
             } finally {
                 cleanup.endSetUp();
             }
+            ResultsFolder.clearEarlierRun(options.out(), logs, options.preset());
             SplitRun splitRun = new SplitRun(callsFile, warmupFile, fixture.root(), logs, options.jvmArgs(), driver,
                     options.api(), options.settleJit(), cleanup.workers());
 

@@ -69,6 +69,7 @@ final class CDriver {
     static String check(Path driver, Path scratch) throws IOException, InterruptedException {
         Path output = scratch.resolve("agent-driver-check.out");
         String said;
+        String banner;
         int exit;
         try {
             Process process = new ProcessBuilder(driver.toString(), "--check").redirectErrorStream(true)
@@ -80,7 +81,10 @@ final class CDriver {
                         + " s");
             }
             exit = process.exitValue();
-            said = Files.readString(output, StandardCharsets.UTF_8).trim().replaceAll("\\s+", " ");
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            said = text.trim().replaceAll("\\s+", " ");
+            // the loader may warn on stderr, merged here, before the driver's own line
+            banner = text.lines().map(String::trim).filter(line -> line.startsWith(BANNER)).findFirst().orElse(null);
         } catch (IOException e) {
             throw new UsageError("the C reference driver " + driver + " cannot run: " + e.getMessage());
         } finally {
@@ -91,11 +95,11 @@ final class CDriver {
                     + (said.isEmpty() ? "" : ": " + said));
         }
         // exit 0 alone is what /bin/true says too; the banner is what the driver says
-        if (!said.startsWith(BANNER)) {
+        if (banner == null) {
             throw new UsageError(driver + " is not the C reference driver: its --check printed "
                     + (said.isEmpty() ? "nothing" : "\"" + said + "\"") + ", not \"" + BANNER + "...\"");
         }
-        return said;
+        return banner;
     }
 
     private static Path executable(Path path, String source) {

@@ -1,5 +1,6 @@
 package dev.spawn.bench.agent;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,9 +13,10 @@ final class WorkerVmOutput {
     /**
      * Given before the {@code --jvm-arg}s. Unified logging ({@code -Xlog}, {@code -verbose}) is
      * not covered by DisplayVMOutputToStderr: its default configuration, warnings to stdout, is
-     * replaced by warnings to stderr.
+     * turned off on stdout alone (outputs set in JAVA_TOOL_OPTIONS stay) and warnings go to
+     * stderr instead.
      */
-    static final List<String> OPTIONS = List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
+    static final List<String> OPTIONS = List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:all=off:stdout",
             "-Xlog:all=warning:stderr");
 
     private WorkerVmOutput() {
@@ -36,7 +38,11 @@ final class WorkerVmOutput {
         }
         if (jvmArg.equals("-Xlog") || jvmArg.startsWith("-Xlog:")) {
             String[] parts = jvmArg.equals("-Xlog") ? new String[] {""} : jvmArg.substring(6).split(":", -1);
-            if (parts.length == 1 && parts[0].equals("disable")) {
+            if (parts.length == 1 && (parts[0].equals("disable") || parts[0].equals("async"))) {
+                return;
+            }
+            if (!parts[0].isEmpty() && Arrays.stream(parts[0].split(",")).allMatch(tag -> tag.endsWith("=off"))) {
+                // turns logging off: prints nothing, wherever it points
                 return;
             }
             String output = parts.length > 1 ? parts[1] : "";

@@ -83,6 +83,23 @@ class AgentToolsCommandTest {
     }
 
     @Test
+    void aRunStoppedBeforeItsWorkersLeavesTheEarlierRunsReportsAndLogs(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path report = Files.writeString(Files.createDirectories(out).resolve("agent-tools-light.txt"), "earlier");
+        Path log = Files.createDirectories(out.resolve("logs/agent-tools-light")).resolve("r1-1x1-c-w0.log");
+        Files.writeString(log, "earlier");
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        int status = new AgentToolsCommand(progress, progress, temp).run(Preset.AGENT_TOOLS_LIGHT, List.of(
+                "--backends", "processbuilder,c", "--c-driver", "/bin/true", "--splits", "1x1", "--calls", "4",
+                "--out", out.toString()));
+
+        assertEquals(2, status, said());
+        assertTrue(said().contains("/bin/true is not the C reference driver"), said());
+        assertEquals("earlier", Files.readString(report));
+        assertEquals("earlier", Files.readString(log));
+    }
+
+    @Test
     void aFailedRunKeepsTheReportsOfTheRunsBeforeItMarkedIncomplete(@TempDir Path dir) throws Exception {
         // passes the driver check, then fails as a worker
         Path failing = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\n"
@@ -96,7 +113,7 @@ class AgentToolsCommandTest {
 
         assertEquals(2, status, said());
         String failure = "[2/2] round 1 1x1 c failed: worker r1-1x1-c-w0 failed: boom (see "
-                + out.resolve("logs/r1-1x1-c-w0.log") + ")";
+                + out.resolve("logs/agent-tools-light/r1-1x1-c-w0.log") + ")";
         assertTrue(said().contains("agent-tools-light: " + failure + "; wrote the reports of the runs before it (1),"
                 + " marked INCOMPLETE: "), said());
         assertFalse(said().contains("\tat "), "no stack trace: " + said());

@@ -145,6 +145,13 @@ class CDriverTest {
     }
 
     @Test
+    void aLoaderWarningBeforeTheBannerDoesNotHideIt(@TempDir Path dir) throws Exception {
+        Path warned = FixtureTest.script(dir.resolve("agent-driver"), "#!/bin/sh\necho \"ERROR: ld.so: object"
+                + " 'libfoo.so' from LD_PRELOAD cannot be preloaded: ignored.\" >&2\necho 'agent-driver: OpenSSL 3.0.15'\n");
+        assertEquals("agent-driver: OpenSSL 3.0.15", CDriver.check(warned, dir));
+    }
+
+    @Test
     void aProgramThatExitsZeroWithoutTheDriversBannerIsNotTheDriver(@TempDir Path dir) throws Exception {
         UsageError silent = assertThrows(UsageError.class, () -> CDriver.check(Path.of("/bin/true"), dir));
         assertEquals("/bin/true is not the C reference driver: its --check printed nothing, not \"agent-driver:"

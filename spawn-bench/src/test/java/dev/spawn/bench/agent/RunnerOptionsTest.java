@@ -185,7 +185,7 @@ class RunnerOptionsTest {
                 + " -Xlog:gc:file=PATH", assertThrows(IllegalArgumentException.class, () -> RunnerOptions.parse(
                         Preset.AGENT_TOOLS, List.of("--jvm-arg", "-Xlog:gc"), DEFAULT)).getMessage());
         List<String> fine = List.of("-Xlog:gc:stderr", "-Xlog:gc*:file=/tmp/gc.log:uptime", "-Xlog:disable",
-                "-XX:+PrintCompilation");
+                "-XX:+PrintCompilation", "-Xlog:async", "-Xlog:all=off", "-Xlog:gc=off,safepoint=off");
         List<String> args = fine.stream().flatMap(arg -> java.util.stream.Stream.of("--jvm-arg", arg)).toList();
         assertEquals(fine, RunnerOptions.parse(Preset.AGENT_TOOLS, args, DEFAULT).jvmArgs());
     }
