@@ -17,19 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JvmWorkerTest {
     @Test
     void reportsItsCallsItsOwnCpuTimeToTheNanosecondAndItsJitTime(@TempDir Path dir) throws Exception {
-        Path workspace = Files.createDirectories(dir.resolve("ws"));
-        Files.writeString(workspace.resolve("a.txt"), "hello\n");
-        List<CallSpec> calls = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            calls.add(new CallSpec(i, Tool.CAT, List.of("a.txt")));
-        }
-        Path callsFile = dir.resolve("calls.tsv");
-        CallFile.write(callsFile, calls, Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"),
-                Path.of("/bin/cat").toRealPath(), null, null)));
-        Path logs = Files.createDirectories(dir.resolve("logs"));
-
-        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of(), null, "spawn", false,
-                new Workers()).run(Engine.USERSPACE, new Split(1, 2), 0, started -> { });
+        RunResult result = catCalls(dir, 8, List.of()).run(Engine.USERSPACE, new Split(1, 2), 0, started -> { });
 
         assertEquals(8, result.calls());
         for (CallOutcome outcome : result.outcomes()) {
@@ -46,25 +34,29 @@ class JvmWorkerTest {
 
     @Test
     void theJvmsOwnOutputLeavesTheProtocolWhole(@TempDir Path dir) throws Exception {
+        // HotSpot writes PrintCompilation's lines in pieces, on whatever stream it prints to
+        RunResult result = catCalls(dir, 600, List.of("-XX:+PrintCompilation"))
+                .run(Engine.USERSPACE, new Split(1, 4), 0, started -> { });
+
+        assertEquals(600, result.calls());
+        try (var logFiles = Files.list(dir.resolve("logs"))) {
+            String log = Files.readString(logFiles.findFirst().orElseThrow());
+            assertTrue(log.contains("java.lang.String::"), "PrintCompilation's output lands in the worker's log");
+        }
+    }
+
+    /** {@code count} calls of {@code cat a.txt} in a workspace under {@code dir}, its worker logs in dir/logs. */
+    private static SplitRun catCalls(Path dir, int count, List<String> jvmArgs) throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("ws"));
         Files.writeString(workspace.resolve("a.txt"), "hello\n");
         List<CallSpec> calls = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < count; i++) {
             calls.add(new CallSpec(i, Tool.CAT, List.of("a.txt")));
         }
         Path callsFile = dir.resolve("calls.tsv");
         CallFile.write(callsFile, calls, Map.of("cat", new ResolvedTool("cat", Path.of("/bin/cat"),
                 Path.of("/bin/cat").toRealPath(), null, null)));
         Path logs = Files.createDirectories(dir.resolve("logs"));
-
-        // HotSpot writes PrintCompilation's lines in pieces, on whatever stream it prints to
-        RunResult result = new SplitRun(callsFile, callsFile, workspace, logs, List.of("-XX:+PrintCompilation"),
-                null, "spawn", false, new Workers()).run(Engine.USERSPACE, new Split(1, 4), 0, started -> { });
-
-        assertEquals(600, result.calls());
-        try (var logFiles = Files.list(logs)) {
-            String log = Files.readString(logFiles.findFirst().orElseThrow());
-            assertTrue(log.contains("java.lang.String::"), "PrintCompilation's output lands in the worker's log");
-        }
+        return new SplitRun(callsFile, callsFile, workspace, logs, jvmArgs, null, "spawn", false, new Workers());
     }
 }
