@@ -161,7 +161,7 @@ class AgentToolsCommandTest {
     void aToolThatFailsEveryCallIsWarnedAboutOnStderrAndInTheReport(@TempDir Path dir) throws Exception {
         Path failingCat = FixtureTest.script(dir.resolve("cat"), "#!/bin/sh\nexit 3\n");
         Path out = dir.resolve("out");
-        assertEquals(0, run(dir, "--tool", "cat=" + failingCat, "--calls", "40", "--warmup", "0", "--out",
+        assertEquals(0, run(dir, "--tool", "cat=" + failingCat, "--calls", "200", "--warmup", "0", "--out",
                 out.toString()), said());
         String warning = "warning: every cat call exited non-zero (exit code 3) in the reference run";
         assertEquals(1, said().split(java.util.regex.Pattern.quote("agent-tools-light: " + warning), -1).length - 1,
